@@ -1,0 +1,107 @@
+/**
+ * Command-line parsing (node:util `parseArgs`), usage text and exit codes.
+ *
+ * @example
+ * ```ts
+ * import { parseCli } from "./args.ts";
+ * const cli = parseCli(["call", "get_nodes", "--demo"]);
+ * console.log(cli.command, cli.rest, cli.demo); // "call" ["get_nodes"] true
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** Exit codes, documented in the README. */
+export const EXIT = {
+  OK: 0,
+  FAILED: 1, // a tool call or a check failed
+  USAGE: 2, // bad command line
+  CONFIG: 3, // configuration missing or invalid, or secrets cannot be decrypted
+  UNREACHABLE: 4, // check: PVE unreachable or token rejected
+} as const;
+
+export const USAGE = `proxmox-mcp: an MCP server for Proxmox VE
+
+Usage:
+  proxmox-mcp [serve] [options]          serve MCP over stdio (default)
+  proxmox-mcp check [options]            connect, show PVE version, token privileges, usable tools
+  proxmox-mcp tools [--json] [options]   list the tools this configuration offers
+  proxmox-mcp call TOOL [--args JSON]    run one tool and print its answer
+
+Options:
+  --config FILE     configuration file (else PROXMOX_MCP_CONFIG, else PROXMOX_* variables)
+  --demo            use the built-in simulated cluster (no Proxmox needed)
+  --read-only       offer no tool that changes anything
+  --log-level L     DEBUG, INFO, WARNING or ERROR
+  --json            machine-readable output (tools, call)
+  -V, --version     print the version
+  -h, --help        print this help
+
+Exit codes: 0 ok, 1 tool or check failed, 2 usage error, 3 configuration error,
+4 PVE unreachable or token rejected.`;
+
+/** The parsed command line. */
+export interface Cli {
+  command: string;
+  rest: string[];
+  config?: string;
+  demo: boolean;
+  readOnly: boolean;
+  logLevel?: string;
+  json: boolean;
+  args?: string;
+  help: boolean;
+  version: boolean;
+  keyFile?: string;
+  output?: string;
+  force: boolean;
+  print: boolean;
+  newKeyFile?: string;
+  http?: string;
+}
+
+/** Parses argv; throws a `TypeError` with a readable message on bad input. */
+export function parseCli(argv: string[]): Cli {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: "string", short: "c" },
+      demo: { type: "boolean", default: false },
+      "read-only": { type: "boolean", default: false },
+      "log-level": { type: "string" },
+      json: { type: "boolean", default: false },
+      args: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+      version: { type: "boolean", short: "V", default: false },
+      "key-file": { type: "string" },
+      output: { type: "string", short: "o" },
+      force: { type: "boolean", default: false },
+      print: { type: "boolean", default: false },
+      "new-key-file": { type: "string" },
+      http: { type: "string" },
+    },
+  });
+  const [command = "serve", ...rest] = positionals;
+  return {
+    command,
+    rest,
+    config: values.config,
+    demo: values.demo,
+    readOnly: values["read-only"],
+    logLevel: values["log-level"],
+    json: values.json,
+    args: values.args,
+    help: values.help,
+    version: values.version,
+    keyFile: values["key-file"],
+    output: values.output,
+    force: values.force,
+    print: values.print,
+    newKeyFile: values["new-key-file"],
+    http: values.http,
+  };
+}

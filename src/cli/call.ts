@@ -1,0 +1,51 @@
+/**
+ * `call TOOL [--args JSON]`: runs one tool as an MCP client would and prints
+ * its text (or, with `--json`, its structured result).
+ *
+ * @module
+ */
+
+import { selectTools } from "../tools/index.ts";
+import { invokeTool, parseArgs } from "../tools/registry.ts";
+import { closest } from "../config/errors.ts";
+import { z } from "zod";
+import type { Setup } from "./setup.ts";
+import { EXIT } from "./args.ts";
+
+/** Runs the tool; returns the exit code. */
+export async function callTool(s: Setup, name: string | undefined, rawArgs?: string, json = false) {
+  const tools = selectTools(s.ctx.config.tools);
+  const names = tools.map((t) => t.name);
+  if (!name) {
+    console.error(`call needs a tool name. Tools: ${names.join(", ")}`);
+    return EXIT.USAGE;
+  }
+  const tool = tools.find((t) => t.name === name);
+  if (!tool) {
+    const hint = closest(name, names);
+    console.error(
+      `no tool named "${name}"${hint ? `: did you mean ${hint}?` : ""}` +
+        ` (tools: ${names.join(", ")})`,
+    );
+    return EXIT.USAGE;
+  }
+  let args: Record<string, unknown>;
+  try {
+    const parsed = rawArgs === undefined ? {} : JSON.parse(rawArgs);
+    args = parseArgs(tool, parsed);
+  } catch (e) {
+    const why = e instanceof z.ZodError
+      ? e.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")
+      : `--args is not valid JSON: ${(e as Error).message}`;
+    console.error(`${name}: ${why}`);
+    return EXIT.USAGE;
+  }
+  const result = await invokeTool(tool, args, s.ctx);
+  const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+  if (result.isError) {
+    console.error(text);
+    return EXIT.FAILED;
+  }
+  console.log(json ? JSON.stringify(result.structuredContent, null, 2) : text);
+  return EXIT.OK;
+}

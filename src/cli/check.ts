@@ -1,0 +1,75 @@
+/**
+ * `check`: connects, prints the PVE version, the token's privileges, and
+ * which tools those privileges allow.
+ *
+ * @module
+ */
+
+import { asObject, asString } from "../proxmox/lenient.ts";
+import { PveError } from "../proxmox/errors.ts";
+import { selectTools } from "../tools/index.ts";
+import type { Setup } from "./setup.ts";
+import { EXIT } from "./args.ts";
+
+/** Privilege name → paths where the token holds it. */
+export type PrivilegeMap = Map<string, string[]>;
+
+/** Inverts PVE's `/access/permissions` answer (`path → privilege → propagate`). */
+export function privilegesByName(perms: Record<string, Record<string, unknown>>): PrivilegeMap {
+  const out: PrivilegeMap = new Map();
+  for (const [path, privs] of Object.entries(perms)) {
+    for (const priv of Object.keys(privs ?? {})) {
+      const list = out.get(priv) ?? [];
+      list.push(path);
+      out.set(priv, list);
+    }
+  }
+  return out;
+}
+
+/** Runs the check; returns the exit code. */
+export async function runCheck(s: Setup): Promise<number> {
+  const { pve, config } = s.ctx;
+  const out = (line: string) => console.log(s.ctx.redactor.redact(line));
+  out(
+    `Cluster: ${config.proxmox.host}:${config.proxmox.port} (TLS verification ${
+      config.proxmox.verify_ssl ? "on" : "OFF"
+    }${config.proxmox.ca_file ? `, CA ${config.proxmox.ca_file}` : ""})`,
+  );
+  out(`Token:   ${pve.tokenId}`);
+  let perms: Record<string, Record<string, unknown>>;
+  try {
+    const version = asObject(await pve.get("/version"), "GET /version");
+    out(
+      `PVE:     ${asString(version.version) ?? "?"} (release ${asString(version.release) ?? "?"})`,
+    );
+    perms = asObject(await pve.get("/access/permissions"), "GET /access/permissions") as Record<
+      string,
+      Record<string, unknown>
+    >;
+  } catch (e) {
+    console.error(`FAILED: ${s.ctx.redactor.redact((e as Error).message)}`);
+    const unreachable = e instanceof PveError &&
+      ["auth", "network", "tls", "timeout"].includes(e.kind);
+    return unreachable ? EXIT.UNREACHABLE : EXIT.FAILED;
+  }
+  const byName = privilegesByName(perms);
+  out(`\nPrivileges (${byName.size}):`);
+  for (const [priv, paths] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
+    out(`  ${priv.padEnd(28)} ${paths.sort().join(", ")}`);
+  }
+  out("\nTools:");
+  let usable = 0;
+  const tools = selectTools(config.tools);
+  for (const t of tools) {
+    const ok = t.privileges.length === 0 || t.privileges.some((p) => byName.has(p));
+    if (ok) usable++;
+    out(
+      `  ${ok ? "ok     " : "MISSING"} ${t.name.padEnd(28)} ${
+        ok ? "" : `needs ${t.privileges.join(" or ")}`
+      }`,
+    );
+  }
+  out(`\n${usable} of ${tools.length} tools usable with this token.`);
+  return EXIT.OK;
+}

@@ -1,0 +1,52 @@
+/**
+ * `serve`: MCP over stdio until stdin closes or SIGINT/SIGTERM arrives.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { StdioServerTransport } from "../sdk.ts";
+import { buildServer } from "../server.ts";
+import { selectTools } from "../tools/index.ts";
+import type { Setup } from "./setup.ts";
+import { SERVER_NAME, VERSION } from "../version.ts";
+
+function banner(s: Setup): string {
+  const c = s.ctx.config;
+  const tools = selectTools(c.tools).map((t) => t.name);
+  const target = s.demo
+    ? "the built-in SIMULATED cluster (demo mode, no Proxmox needed)"
+    : `${c.auth.user}!${c.auth.token_name} at ${c.proxmox.host}:${c.proxmox.port}`;
+  const self = s.demo ? "deno task demo" : "proxmox-mcp";
+  return [
+    `${SERVER_NAME} ${VERSION}: serving MCP over stdio for ${target}.`,
+    `${tools.length} tools: ${tools.join(", ")}.`,
+    "This process speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client",
+    "(Claude Desktop, Claude Code, Cursor): see the README for the client configuration.",
+    `To try one tool from a shell instead:  ${self} call get_cluster_status`,
+    "Press Ctrl+C to stop.",
+    "",
+  ].join("\n");
+}
+
+/** Serves until the client goes away; resolves when shut down cleanly. */
+export async function serveStdio(s: Setup): Promise<void> {
+  const server = buildServer(s.ctx);
+  if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(banner(s)));
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const stop = () => resolveDone();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const sig of signals) Deno.addSignalListener(sig, stop);
+  // The SDK's stdio transport does not report end of input: watch for it here.
+  process.stdin.on("end", stop);
+  process.stdin.on("close", stop);
+  const transport = new StdioServerTransport();
+  transport.onclose = stop;
+  await server.connect(transport);
+  s.ctx.logger.info("serving over stdio", { demo: s.demo });
+  await done;
+  for (const sig of signals) Deno.removeSignalListener(sig, stop);
+  await server.close().catch(() => {});
+  s.ctx.logger.info("stopped");
+}

@@ -1,0 +1,37 @@
+/**
+ * `tools`: what this configuration offers, without touching the network.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { selectTools } from "../tools/index.ts";
+import type { ToolsConfig } from "../config/schema.ts";
+import { isMutating } from "../tools/registry.ts";
+
+/** Prints the tool list; returns the exit code. */
+export function listTools(tools: ToolsConfig, json: boolean): number {
+  const selected = selectTools(tools);
+  if (json) {
+    console.log(JSON.stringify(
+      selected.map((t) => ({
+        name: t.name,
+        toolset: t.toolset,
+        annotations: t.annotations,
+        description: t.description,
+        inputSchema: z.toJSONSchema(z.object(t.input)),
+      })),
+      null,
+      2,
+    ));
+    return 0;
+  }
+  for (const t of selected) {
+    const kind = isMutating(t)
+      ? (t.annotations.destructiveHint ? "destructive" : "changes")
+      : "read";
+    console.log(`${t.name.padEnd(28)} ${t.toolset.padEnd(12)} ${kind.padEnd(11)} ${t.title}`);
+  }
+  console.log(`\n${selected.length} tools${tools.read_only ? " (read-only mode)" : ""}.`);
+  return 0;
+}

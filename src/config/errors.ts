@@ -1,0 +1,140 @@
+/**
+ * Turning zod issues into one clear line per problem: the key path, the value
+ * (never for a secret), and what to do.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from "./errors.ts";
+ * const e = new ConfigError([{ path: "proxmox.port", message: "must be 1-65535" }]);
+ * console.log(e.message); // "invalid configuration:\n  - proxmox.port: must be 1-65535"
+ * ```
+ *
+ * @module
+ */
+
+import type { z } from "zod";
+import { isSecretPath } from "./secrets.ts";
+
+/** One problem in a configuration. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** A configuration that cannot be used, with every problem found. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[], readonly source?: string) {
+    super(
+      `invalid configuration${source ? ` (${source})` : ""}:\n` +
+        problems.map((p) => `  - ${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Where each setting can come from in the environment, for "set it or X" hints. */
+export const ENV_FALLBACKS: Readonly<Record<string, string>> = {
+  "proxmox.host": "PROXMOX_HOST",
+  "proxmox.port": "PROXMOX_PORT",
+  "proxmox.verify_ssl": "PROXMOX_VERIFY_SSL",
+  "proxmox.ca_file": "PROXMOX_CA_FILE",
+  "proxmox.timeout_ms": "PROXMOX_TIMEOUT_MS",
+  "auth.user": "PROXMOX_USER",
+  "auth.token_name": "PROXMOX_TOKEN_NAME",
+  "auth.token_value": "PROXMOX_TOKEN_VALUE",
+  "logging.level": "LOG_LEVEL",
+  "logging.file": "LOG_FILE",
+};
+
+function valueAt(doc: unknown, path: PropertyKey[]): unknown {
+  let cur = doc;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest known key, when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  // deno-lint-ignore no-explicit-any
+  let s: any = schema;
+  while (s?._zod?.def?.innerType || s?._zod?.def?.out) s = s._zod.def.innerType ?? s._zod.def.out;
+  return s;
+}
+
+function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+  // deno-lint-ignore no-explicit-any
+  let s: any = unwrap(schema);
+  for (const k of path) {
+    const shape = s?._zod?.def?.shape;
+    if (shape && typeof k === "string" && shape[k]) s = unwrap(shape[k]);
+    else if (s?._zod?.def?.valueType) s = unwrap(s._zod.def.valueType);
+    else if (s?._zod?.def?.element) s = unwrap(s._zod.def.element);
+    else return [];
+  }
+  return Object.keys(s?._zod?.def?.shape ?? {});
+}
+
+function show(path: string, value: unknown): string {
+  if (isSecretPath(path)) return "(secret value hidden)";
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** One readable problem per zod issue. */
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  doc: unknown,
+  schema: z.ZodType,
+): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      const known = keysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        const hint = closest(key, known);
+        out.push({
+          path: base ? `${base}.${key}` : key,
+          message: `is not a known setting${hint ? `: did you mean "${hint}"?` : ""}` +
+            (known.length ? ` (known here: ${known.join(", ")})` : ""),
+        });
+      }
+      continue;
+    }
+    const value = valueAt(doc, issue.path);
+    if (value === undefined) {
+      const env = ENV_FALLBACKS[base];
+      out.push({ path: base, message: `is missing: set it${env ? ` or ${env}` : ""}` });
+      continue;
+    }
+    out.push({ path: base, message: `${show(base, value)} is not valid: ${issue.message}` });
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/**
+ * Human text for storage listings.
+ *
+ * @example
+ * ```ts
+ * import { formatStorageList } from "./storage.ts";
+ * console.log(formatStorageList({ storages: [], total: 0, inactive: 0 })); // "No storage visible to this token."
+ * ```
+ *
+ * @module
+ */
+
+import { formatUsage } from "./units.ts";
+
+interface Row {
+  storage: string;
+  type: string | null;
+  node: string | null;
+  nodes: string[];
+  active: boolean;
+  content: string[];
+  used: number | null;
+  total: number | null;
+}
+
+/** One line per storage (per node for local storage). */
+export function formatStorageList(r: { storages: Row[]; total: number; inactive: number }): string {
+  if (!r.total) return "No storage visible to this token.";
+  const head = `${r.total} storage${r.total === 1 ? "" : "s"}` +
+    (r.inactive ? `, ${r.inactive} INACTIVE` : "");
+  const lines = r.storages.map((s) =>
+    `- ${s.storage} (${s.type ?? "?"}) ${
+      s.node ? `on ${s.node}` : `shared by ${s.nodes.join(", ")}`
+    }: ` +
+    (s.active ? formatUsage(s.used ?? undefined, s.total ?? undefined) : "INACTIVE") +
+    ` · ${s.content.join(",") || "no content"}`
+  );
+  return [head, ...lines].join("\n");
+}

@@ -1,0 +1,80 @@
+/**
+ * proxmox-mcp: the command-line entry. Serves MCP over stdio by default;
+ * `check`, `tools` and `call` help set it up and try it.
+ *
+ * @example
+ * ```sh
+ * deno run --allow-net --allow-read --allow-write --allow-env src/main.ts --demo call get_nodes
+ * ```
+ *
+ * @module
+ */
+
+import { EXIT, parseCli, USAGE } from "./cli/args.ts";
+import { ConfigError } from "./config/errors.ts";
+import { VERSION } from "./version.ts";
+import { loadCliConfig, setup } from "./cli/setup.ts";
+import { listTools } from "./cli/tools_cmd.ts";
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let cli;
+  try {
+    cli = parseCli(argv);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  if (cli.help || cli.command === "help") {
+    console.log(USAGE);
+    return EXIT.OK;
+  }
+  if (cli.version) {
+    console.log(`proxmox-mcp ${VERSION}`);
+    return EXIT.OK;
+  }
+  try {
+    switch (cli.command) {
+      case "tools": {
+        const config = cli.demo ? undefined : await loadCliConfig(cli).catch(() => undefined);
+        const tools = config?.tools ?? { read_only: cli.readOnly, disabled_toolsets: [] };
+        return listTools(tools, cli.json);
+      }
+      case "serve":
+      case "check":
+      case "call":
+        return await withSetup(cli);
+      default:
+        console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
+        return EXIT.USAGE;
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return EXIT.CONFIG;
+    }
+    console.error(`proxmox-mcp: ${(e as Error).message ?? e}`);
+    return EXIT.FAILED;
+  }
+}
+
+async function withSetup(cli: ReturnType<typeof parseCli>): Promise<number> {
+  const s = await setup(cli);
+  try {
+    if (cli.command === "serve") {
+      const { serveStdio } = await import("./cli/serve.ts");
+      await serveStdio(s);
+      return EXIT.OK;
+    }
+    if (cli.command === "check") {
+      const { runCheck } = await import("./cli/check.ts");
+      return await runCheck(s);
+    }
+    const { callTool } = await import("./cli/call.ts");
+    return await callTool(s, cli.rest[0], cli.args, cli.json);
+  } finally {
+    await s.close();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,306 @@
+/**
+ * The PVE API client: token auth, per-request timeouts, bounded concurrency,
+ * single-flight for identical GETs, and retries for GETs only. Requests name
+ * the schema's path template, so every call is one the table knows.
+ *
+ * @example
+ * ```ts ignore
+ * import { PveClient } from "./client.ts";
+ * const pve = PveClient.fromConfig(config, logger);
+ * const nodes = await pve.get<Array<{ node: string }>>("/nodes");
+ * const status = await pve.get("/nodes/{node}/status", { node: "pve1" });
+ * ```
+ *
+ * @module
+ */
+
+import { endpoint, type HttpMethod } from "./endpoints.ts";
+import { errorFromResponse, PveError } from "./errors.ts";
+import { checkPathParam } from "./params.ts";
+import type { Transport } from "./transport.ts";
+import type { Logger } from "../log.ts";
+
+/** Parameter values as callers give them; booleans travel as 0/1, arrays as repeated keys. */
+export type ParamValue = string | number | boolean | readonly string[] | undefined;
+export type Params = Record<string, ParamValue>;
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Settings of a {@linkcode PveClient}. */
+export interface PveClientOptions {
+  /** e.g. `https://pve.lan:8006` */
+  baseUrl: string;
+  /** `USER@REALM!TOKENID` */
+  tokenId: string;
+  secret: string;
+  transport: Transport;
+  timeoutMs: number;
+  logger?: Logger;
+  /** Retries for GETs after network errors, 502 and 503 (default 2). */
+  retries?: number;
+  /** Most requests in flight at once (default 8). */
+  maxConcurrency?: number;
+  /** First retry delay; doubles each time (default 250 ms). */
+  backoffMs?: number;
+}
+
+/** Counters for tests and benchmarks. */
+export interface ClientStats {
+  requests: number;
+  coalesced: number;
+  retries: number;
+}
+
+/** Encodes parameters as PVE expects them: 0/1 booleans, repeated keys for arrays. */
+export function encodeParams(params: Params): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) { for (const item of v) out.append(k, item); }
+    else if (typeof v === "boolean") out.append(k, v ? "1" : "0");
+    else out.append(k, String(v));
+  }
+  return out;
+}
+
+/** Fills `{name}` segments of a template from `params`; returns the path and what is left. */
+export function buildPath(template: string, params: Params): { path: string; rest: Params } {
+  const rest: Params = { ...params };
+  const path = template.replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
+    const raw = rest[name];
+    delete rest[name];
+    if (raw === undefined || Array.isArray(raw)) {
+      throw new PveError("bad-request", `missing path parameter ${name} for ${template}`);
+    }
+    const value = String(raw);
+    const why = checkPathParam(name, value);
+    if (why) {
+      throw new PveError("bad-request", `${name} ${JSON.stringify(value)} ${why}`, {
+        paramErrors: { [name]: why },
+      });
+    }
+    return encodeURIComponent(value);
+  });
+  return { path, rest };
+}
+
+/** A small counting semaphore. */
+class Gate {
+  #free: number;
+  #waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((r) => this.#waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+/** Talks to one PVE cluster with one API token. */
+export class PveClient {
+  readonly stats: ClientStats = { requests: 0, coalesced: 0, retries: 0 };
+  readonly #opts: Required<Omit<PveClientOptions, "logger">> & { logger?: Logger };
+  readonly #gate: Gate;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  constructor(opts: PveClientOptions) {
+    this.#opts = { retries: 2, maxConcurrency: 8, backoffMs: 250, ...opts };
+    this.#gate = new Gate(this.#opts.maxConcurrency);
+  }
+
+  /** `host:port` of the cluster, for messages. */
+  get endpointLabel(): string {
+    return new URL(this.#opts.baseUrl).host;
+  }
+
+  /** The token id (never the secret), for messages and the permission model. */
+  get tokenId(): string {
+    return this.#opts.tokenId;
+  }
+
+  /** GET; identical concurrent GETs share one request. */
+  get<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
+    const { path, rest } = buildPath(template, params);
+    const query = encodeParams(rest).toString();
+    const key = query ? `${path}?${query}` : path;
+    const pending = this.#inflight.get(key);
+    if (pending && !opts.signal) {
+      this.stats.coalesced++;
+      return pending as Promise<T>;
+    }
+    const p = this.#withRetries<T>("GET", template, path, query, opts)
+      .finally(() => this.#inflight.delete(key));
+    if (!opts.signal) this.#inflight.set(key, p);
+    return p;
+  }
+
+  /** POST: never retried. */
+  post<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
+    return this.#mutate<T>("POST", template, params, opts);
+  }
+
+  /** PUT: never retried. */
+  put<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
+    return this.#mutate<T>("PUT", template, params, opts);
+  }
+
+  /** DELETE (query parameters, no body): never retried. */
+  delete<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
+    const { path, rest } = buildPath(template, params);
+    return this.#send<T>("DELETE", template, path, encodeParams(rest).toString(), undefined, opts);
+  }
+
+  /** Frees pooled connections. */
+  close(): void {
+    this.#opts.transport.close();
+  }
+
+  #mutate<T>(method: HttpMethod, template: string, params: Params, opts: CallOptions) {
+    const { path, rest } = buildPath(template, params);
+    return this.#send<T>(method, template, path, "", encodeParams(rest).toString(), opts);
+  }
+
+  async #withRetries<T>(
+    method: HttpMethod,
+    template: string,
+    path: string,
+    query: string,
+    opts: CallOptions,
+  ): Promise<T> {
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await this.#send<T>(method, template, path, query, undefined, opts);
+      } catch (e) {
+        if (!(e instanceof PveError) || !e.retryable || attempt >= this.#opts.retries) throw e;
+        if (opts.signal?.aborted) throw e;
+        this.stats.retries++;
+        const delay = this.#opts.backoffMs * 2 ** attempt;
+        this.#opts.logger?.debug("retrying GET", { path, attempt: attempt + 1, delay });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  #send<T>(
+    method: HttpMethod,
+    template: string,
+    path: string,
+    query: string,
+    body: string | undefined,
+    opts: CallOptions,
+  ): Promise<T> {
+    endpoint(method, template); // an endpoint outside the schema table is a bug: fail loudly
+    return this.#gate.run(async () => {
+      this.stats.requests++;
+      const url = `${this.#opts.baseUrl}/api2/json${path}${query ? `?${query}` : ""}`;
+      const timeoutMs = opts.timeoutMs ?? this.#opts.timeoutMs;
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+      const headers: Record<string, string> = {
+        Authorization: `PVEAPIToken=${this.#opts.tokenId}=${this.#opts.secret}`,
+        Accept: "application/json",
+      };
+      if (body !== undefined) headers["Content-Type"] = "application/x-www-form-urlencoded";
+      const started = performance.now();
+      let res;
+      try {
+        res = await this.#opts.transport.send({ method, url, headers, body, signal });
+      } catch (e) {
+        throw transportError(e, { method, path, timeoutMs, label: this.endpointLabel, timeout });
+      } finally {
+        this.#opts.logger?.debug("pve request", {
+          method,
+          path,
+          ms: Math.round(performance.now() - started),
+        });
+      }
+      return parseAnswer<T>(res.status, res.statusText, res.body, { method, path });
+    });
+  }
+}
+
+function parseAnswer<T>(
+  status: number,
+  statusText: string,
+  text: string,
+  where: { method: string; path: string },
+): T {
+  let json: unknown;
+  let parsed = true;
+  try {
+    json = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    parsed = false;
+  }
+  const obj = json && typeof json === "object" ? json as Record<string, unknown> : undefined;
+  if (status < 200 || status >= 300) {
+    const message = typeof obj?.message === "string" ? obj.message : statusText;
+    throw errorFromResponse(status, message, obj as { errors?: Record<string, string> }, where);
+  }
+  if (!parsed || !obj || !("data" in obj)) {
+    throw new PveError(
+      "bad-response",
+      `PVE answered ${where.method} ${where.path} with ${
+        parsed ? 'JSON without the expected {"data": ...} envelope' : "a body that is not JSON"
+      } (${text.length} bytes${
+        text.length ? `, starting ${JSON.stringify(text.slice(0, 40))}` : ""
+      }). ` +
+        "A proxy in between, or a truncated answer? Try again.",
+      { status, ...where },
+    );
+  }
+  return obj.data as T;
+}
+
+function transportError(
+  e: unknown,
+  ctx: { method: string; path: string; timeoutMs: number; label: string; timeout: AbortSignal },
+): PveError {
+  const where = { method: ctx.method, path: ctx.path };
+  const msg = e instanceof Error
+    ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}`
+    : String(e);
+  if (ctx.timeout.aborted) {
+    return new PveError(
+      "timeout",
+      `PVE at ${ctx.label} did not answer ${ctx.method} ${ctx.path} within ${ctx.timeoutMs} ms. ` +
+        "The node may be overloaded or unreachable; raise proxmox.timeout_ms if it is just slow.",
+      where,
+    );
+  }
+  if (e instanceof DOMException && e.name === "AbortError") {
+    return new PveError("network", `request ${ctx.method} ${ctx.path} was cancelled`, where);
+  }
+  if (/certificate|UnknownIssuer|CERT_|self[- ]signed|tls|handshake/i.test(msg)) {
+    return new PveError(
+      "tls",
+      `TLS to ${ctx.label} failed: the server's certificate is not trusted (${oneLine(msg)}). ` +
+        "Set proxmox.ca_file to the cluster's CA (/etc/pve/pve-root-ca.pem on any node), " +
+        "or, on a trusted network only, proxmox.verify_ssl: false.",
+      where,
+    );
+  }
+  return new PveError(
+    "network",
+    `cannot reach PVE at ${ctx.label} (${oneLine(msg)}). Check proxmox.host and proxmox.port, ` +
+      "and that port 8006 is reachable from here.",
+    where,
+  );
+}
+
+function oneLine(s: string): string {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 160 ? `${t.slice(0, 157)}...` : t;
+}

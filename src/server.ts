@@ -1,0 +1,32 @@
+/**
+ * Builds the MCP server: the selected tools registered on an `McpServer`.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildServer } from "./server.ts";
+ * const server = buildServer(ctx);
+ * await server.connect(new StdioServerTransport());
+ * ```
+ *
+ * @module
+ */
+
+import { McpServer } from "./sdk.ts";
+import { SERVER_NAME, VERSION } from "./version.ts";
+import type { ToolContext } from "./tools/context.ts";
+import { selectTools } from "./tools/index.ts";
+import { registerTools } from "./tools/registry.ts";
+
+const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cluster_status or " +
+  "get_nodes; get_vms and get_containers list guests cluster-wide in one call (use filters and " +
+  "offset for big clusters). Sizes are bytes, CPU values fractions of 1.";
+
+/** A ready-to-connect MCP server for the given context. */
+export function buildServer(ctx: ToolContext): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: VERSION },
+    { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS },
+  );
+  registerTools(server, selectTools(ctx.config.tools), ctx);
+  return server;
+}

@@ -1,0 +1,18 @@
+/**
+ * What every tool receives: the PVE client, the configuration, the logger and
+ * the redactor.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/schema.ts";
+import type { Logger, Redactor } from "../log.ts";
+import type { PveClient } from "../proxmox/client.ts";
+
+/** Shared state handed to every tool call. */
+export interface ToolContext {
+  pve: PveClient;
+  config: Config;
+  logger: Logger;
+  redactor: Redactor;
+}

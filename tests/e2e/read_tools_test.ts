@@ -1,0 +1,295 @@
+// Structured results are read field by field here; typing each nested shape adds nothing.
+// deno-lint-ignore-file no-explicit-any
+/**
+ * The read path end to end: the real server process over stdio, an SDK
+ * client, the simulator. Expectations come from the simulator's live model,
+ * not from copies of its data.
+ */
+
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
+import {
+  DEMO_TOKEN,
+  demoCluster,
+  type Simulator,
+  startSimulator,
+} from "../support/simulator/mod.ts";
+import { assertRequestsValid } from "../support/schema_check.ts";
+
+const READ_TOOLS = [
+  "get_cluster_status",
+  "get_containers",
+  "get_node_status",
+  "get_nodes",
+  "get_storage",
+  "get_vms",
+];
+
+/** Requests the simulator received while `fn` ran. */
+async function requestsDuring(sim: Simulator, fn: () => Promise<unknown>) {
+  const before = sim.requests.length;
+  await fn();
+  return sim.requests.slice(before);
+}
+
+function expectedGuests(sim: Simulator, type: "qemu" | "lxc") {
+  return [...sim.state.guests.values()].filter((g) => g.type === type).sort((a, b) =>
+    a.vmid - b.vmid
+  );
+}
+
+function liveStatus(sim: Simulator, g: { node: string; status: string }) {
+  return sim.state.nodes.get(g.node)?.online ? g.status : "unknown";
+}
+
+Deno.test("read tools over stdio against the simulator", async (t) => {
+  const sim = await startSimulator({ cluster: demoCluster() });
+  let srv: ServerUnderTest | undefined;
+  try {
+    srv = await startServer({ sim });
+    const s = srv;
+
+    await t.step("tools/list: the six read tools, annotated, with output schemas", async () => {
+      const { tools } = await s.client.listTools();
+      const read = tools.filter((tool) => READ_TOOLS.includes(tool.name));
+      assertEquals(read.map((tool) => tool.name).sort(), READ_TOOLS);
+      for (const tool of read) {
+        assertEquals(tool.annotations?.readOnlyHint, true, tool.name);
+        assertEquals(tool.annotations?.destructiveHint, false, tool.name);
+        assert(tool.outputSchema?.type === "object", `${tool.name} has an output schema`);
+        assert((tool.description ?? "").length > 20, `${tool.name} is described`);
+      }
+    });
+
+    await t.step("get_nodes: every node with its state, one request", async () => {
+      let r!: Awaited<ReturnType<typeof call>>;
+      const reqs = await requestsDuring(sim, async () => (r = await call(s, "get_nodes")));
+      assertEquals(reqs.map((q) => `${q.method} ${q.path}`), ["GET /nodes"]);
+      const out = r.structuredContent as {
+        nodes: Array<Record<string, unknown>>;
+        online: number;
+        offline: number;
+      };
+      const nodes = [...sim.state.nodes.values()];
+      assertEquals(out.nodes.length, nodes.length);
+      assertEquals(out.online, nodes.filter((n) => n.online).length);
+      for (const n of nodes) {
+        const got = out.nodes.find((x) => x.node === n.name)!;
+        assertEquals(got.status, n.online ? "online" : "offline");
+        if (n.online) {
+          assertEquals(got.maxcpu, n.maxcpu);
+          assertEquals(got.maxmem, n.maxmem);
+          assertEquals(got.mem, n.mem);
+          assertEquals(got.uptime, n.uptime);
+        } else assertEquals(got.cpu, null);
+      }
+      const offline = nodes.find((n) => !n.online);
+      if (offline) assertStringIncludes(textOf(r), `- ${offline.name}: OFFLINE`);
+    });
+
+    await t.step("get_node_status: the node's detail, field by field", async () => {
+      const n = [...sim.state.nodes.values()].find((x) => x.online)!;
+      let r!: Awaited<ReturnType<typeof call>>;
+      const reqs = await requestsDuring(
+        sim,
+        async () => (r = await call(s, "get_node_status", { node: n.name })),
+      );
+      assertEquals(reqs.length, 1);
+      assert(!r.isError, textOf(r));
+      const out = r.structuredContent as Record<string, any>;
+      assertEquals(out.node, n.name);
+      assertEquals(out.uptime, n.uptime);
+      assertEquals(out.cpuinfo.model, n.cpuinfo.model);
+      assertEquals(out.cpuinfo.cpus, n.cpuinfo.cpus);
+      assertEquals(out.loadavg, n.loadavg.map(Number));
+      assertEquals(out.memory.total, n.maxmem);
+      assertEquals(out.memory.used, n.mem);
+      assertEquals(out.swap.total, n.swap.total);
+      assertEquals(out.rootfs.used, n.rootfs.used);
+      assertEquals(out.kernel, n.currentKernel.release);
+      assertStringIncludes(out.pve_version, "pve-manager/9.1");
+      assertStringIncludes(textOf(r), `Node ${n.name}: up`);
+    });
+
+    await t.step(
+      "get_node_status: offline, unknown and malformed nodes are clear errors",
+      async () => {
+        const off = [...sim.state.nodes.values()].find((x) => !x.online)!;
+        const r1 = await call(s, "get_node_status", { node: off.name });
+        assert(r1.isError);
+        assertStringIncludes(textOf(r1), "unreachable");
+        const r2 = await call(s, "get_node_status", { node: "nosuchnode" });
+        assert(r2.isError);
+        assertStringIncludes(textOf(r2), `node "nosuchnode" is not part of this cluster`);
+        const reqs = await requestsDuring(sim, async () => {
+          const r3 = await call(s, "get_node_status", { node: "../access/users" });
+          assert(r3.isError);
+          assertStringIncludes(textOf(r3), "node");
+        });
+        assertEquals(reqs.length, 0, "a malformed node name must not reach PVE");
+      },
+    );
+
+    await t.step("get_vms: every VM from one /cluster/resources call", async () => {
+      let r!: Awaited<ReturnType<typeof call>>;
+      const reqs = await requestsDuring(
+        sim,
+        async () => (r = await call(s, "get_vms", { limit: 1000 })),
+      );
+      assertEquals(reqs.map((q) => `${q.method} ${q.path}`), ["GET /cluster/resources"]);
+      const out = r.structuredContent as { guests: Array<Record<string, any>>; total: number };
+      const want = expectedGuests(sim, "qemu");
+      assertEquals(out.total, want.length);
+      assertEquals(out.guests.map((g) => g.vmid), want.map((g) => g.vmid));
+      for (const g of want) {
+        const got = out.guests.find((x) => x.vmid === g.vmid)!;
+        assertEquals(got.name, g.name);
+        assertEquals(got.node, g.node);
+        assertEquals(got.status, liveStatus(sim, g), `status of ${g.vmid}`);
+        assertEquals(got.template, g.template === 1);
+        assertEquals(got.maxmem, g.maxmem);
+        assertEquals(got.tags, (g.tags ?? "").split(";").filter(Boolean));
+        assertEquals(got.lock, g.lock ?? null);
+      }
+    });
+
+    await t.step("get_vms: filters and paging", async () => {
+      const want = expectedGuests(sim, "qemu");
+      const node = want[0].node;
+      const onNode = (await call(s, "get_vms", { node })).structuredContent as {
+        guests: Array<{ node: string }>;
+        total: number;
+      };
+      assertEquals(onNode.total, want.filter((g) => g.node === node).length);
+      assert(onNode.guests.every((g) => g.node === node));
+      const page = (await call(s, "get_vms", { limit: 2 })).structuredContent as {
+        returned: number;
+        next_offset: number | null;
+        total: number;
+      };
+      assertEquals(page.returned, Math.min(2, want.length));
+      assertEquals(page.next_offset, want.length > 2 ? 2 : null);
+      const running = (await call(s, "get_vms", { status: "running", include_templates: false }))
+        .structuredContent as { total: number };
+      assertEquals(
+        running.total,
+        want.filter((g) => liveStatus(sim, g) === "running" && !g.template).length,
+      );
+      const tagged = want.find((g) => g.tags);
+      if (tagged) {
+        const tag = tagged.tags!.split(";")[0];
+        const byTag = (await call(s, "get_vms", { tag })).structuredContent as {
+          guests: Array<{ tags: string[] }>;
+        };
+        assert(byTag.guests.length > 0 && byTag.guests.every((g) => g.tags.includes(tag)));
+      }
+      const none = await call(s, "get_vms", { node: "ghost" });
+      assert(none.isError);
+      assertStringIncludes(textOf(none), `node "ghost" is not part of this cluster`);
+    });
+
+    await t.step("get_containers: every container", async () => {
+      const r = await call(s, "get_containers", { limit: 1000 });
+      const out = r.structuredContent as { guests: Array<Record<string, any>>; total: number };
+      const want = expectedGuests(sim, "lxc");
+      assertEquals(out.total, want.length);
+      for (const g of want) {
+        const got = out.guests.find((x) => x.vmid === g.vmid)!;
+        assertEquals([got.name, got.node, got.status], [g.name, g.node, liveStatus(sim, g)]);
+      }
+    });
+
+    await t.step("get_storage: shared storage once, local storage per node", async () => {
+      const r = await call(s, "get_storage");
+      const out = r.structuredContent as { storages: Array<Record<string, any>>; inactive: number };
+      for (const st of sim.state.storages.values()) {
+        const rows = out.storages.filter((x) => x.storage === st.id);
+        assert(rows.length > 0, `storage ${st.id} listed`);
+        assertEquals(rows[0].type, st.type);
+        assertEquals(rows[0].shared, st.shared);
+        assertEquals(rows[0].content, [...st.content].sort());
+        if (st.shared) assertEquals(rows.length, 1);
+        for (const row of rows) {
+          if (!row.active) continue;
+          const node = row.node ?? row.nodes[0];
+          assertEquals(row.total, st.usage[node].total, `${st.id} total on ${node}`);
+          assertEquals(row.used, st.usage[node].used, `${st.id} used on ${node}`);
+        }
+      }
+      const inactive = [...sim.state.storages.values()].filter((x) => !x.active);
+      if (inactive.length) assert(out.inactive > 0, "inactive storage is reported");
+    });
+
+    await t.step("get_cluster_status: quorum, membership and totals", async () => {
+      let r!: Awaited<ReturnType<typeof call>>;
+      const reqs = await requestsDuring(sim, async () => (r = await call(s, "get_cluster_status")));
+      assertEquals(reqs.map((q) => q.path).sort(), ["/cluster/resources", "/cluster/status"]);
+      const out = r.structuredContent as Record<string, any>;
+      assertEquals(out.cluster.name, sim.state.name);
+      assertEquals(out.cluster.quorate, sim.state.quorate);
+      assertEquals(out.cluster.nodes_total, sim.state.nodes.size);
+      assertEquals(
+        out.cluster.nodes_online,
+        [...sim.state.nodes.values()].filter((n) => n.online).length,
+      );
+      assertEquals(out.vms.total, expectedGuests(sim, "qemu").length);
+      assertEquals(out.containers.total, expectedGuests(sim, "lxc").length);
+      assertEquals(out.warnings, []);
+    });
+
+    await t.step("a node going offline between two calls is reported, not a crash", async () => {
+      const n = [...sim.state.nodes.values()].find((x) =>
+        x.online && x.name !== sim.state.localNode
+      )!;
+      sim.state.setNodeOnline(n.name, false);
+      try {
+        const r = await call(s, "get_nodes");
+        const got =
+          (r.structuredContent as { nodes: Array<{ node: string; status: string }> }).nodes;
+        assertEquals(got.find((x) => x.node === n.name)?.status, "offline");
+        const vms = (await call(s, "get_vms", { node: n.name })).structuredContent as {
+          guests: Array<{ status: string }>;
+        };
+        assert(vms.guests.every((g) => g.status === "unknown"));
+      } finally {
+        sim.state.setNodeOnline(n.name, true);
+      }
+    });
+
+    await t.step("bad arguments are tool errors and the server stays up", async () => {
+      const bad = await call(s, "get_vms", { limit: -5 });
+      assert(bad.isError);
+      const ok = await call(s, "get_nodes");
+      assert(!ok.isError);
+    });
+
+    await t.step("every request the server made is valid against the official schema", () => {
+      assert(sim.requests.length > 10);
+      assertRequestsValid(sim.requests);
+    });
+
+    await t.step("the token never appears in output or logs", () => {
+      assert(!srv!.stderr().includes(DEMO_TOKEN.secret), "stderr must not carry the token");
+    });
+  } finally {
+    await srv?.close();
+    await sim.close();
+  }
+});
+
+Deno.test("a wrong token gives a clear tool error, never the secret", async () => {
+  const sim = await startSimulator({ cluster: demoCluster() });
+  const wrong = { ...DEMO_TOKEN, secret: "11111111-2222-3333-4444-555555555555" };
+  const srv = await startServer({ sim, token: wrong });
+  try {
+    const r = await call(srv, "get_nodes");
+    assert(r.isError);
+    assertStringIncludes(textOf(r), "rejected the API token (401");
+    assert(!textOf(r).includes(wrong.secret));
+    assert(!srv.stderr().includes(wrong.secret));
+    assertEquals(sim.requests.filter((q) => q.status === 401).length, 1, "a 401 is not retried");
+  } finally {
+    await srv.close();
+    await sim.close();
+  }
+});
