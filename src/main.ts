@@ -44,6 +44,13 @@ export async function main(argv: string[]): Promise<number> {
       case "check":
       case "call":
         return await withSetup(cli);
+      case "generate-key":
+      case "encrypt-config":
+      case "config-status":
+      case "rotate-key": {
+        const { runKeyCommand } = await import("./cli/keys.ts");
+        return await runKeyCommand(cli.command, cli);
+      }
       default:
         console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
         return EXIT.USAGE;

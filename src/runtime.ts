@@ -20,6 +20,7 @@ import { Logger, Redactor } from "./log.ts";
 import { PveClient } from "./proxmox/client.ts";
 import { createTransport } from "./proxmox/transport.ts";
 import type { ToolContext } from "./tools/context.ts";
+import { FileAuditLog, NullAuditLog } from "./safety/audit.ts";
 
 /** Options beyond the configuration file. */
 export interface ContextOptions {
@@ -81,5 +82,8 @@ export async function createContext(
     timeoutMs: config.proxmox.timeout_ms,
     logger,
   });
-  return { pve, config, logger, redactor };
+  const audit = config.audit.file
+    ? new FileAuditLog(config.audit.file, redactor)
+    : new NullAuditLog();
+  return { pve, config, logger, redactor, audit };
 }

@@ -29,6 +29,10 @@ Usage:
   proxmox-mcp check [options]            connect, show PVE version, token privileges, usable tools
   proxmox-mcp tools [--json] [options]   list the tools this configuration offers
   proxmox-mcp call TOOL [--args JSON]    run one tool and print its answer
+  proxmox-mcp generate-key [--key-file F] [--force] [--print]  write a new master key (mode 0600)
+  proxmox-mcp encrypt-config FILE [-o OUT] [--key-file F]  encrypt every plain secret in FILE
+  proxmox-mcp config-status FILE [--json] [--key-file F]   which secrets are encrypted; key ok?
+  proxmox-mcp rotate-key FILE|DIR [--new-key-file F]       re-encrypt under a new key, all or nothing
 
 Options:
   --config FILE     configuration file (else PROXMOX_MCP_CONFIG, else PROXMOX_* variables)

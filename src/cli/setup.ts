@@ -7,6 +7,7 @@
 
 import type { Cli } from "./args.ts";
 import { loadConfig } from "../config/load.ts";
+import { makeDecrypter } from "../crypto/config_secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../config/errors.ts";
 import { createContext } from "../runtime.ts";
@@ -38,7 +39,10 @@ function applyOverrides(config: Config, cli: Cli): Config {
 
 /** Loads the configuration only (no network, no context). */
 export async function loadCliConfig(cli: Cli): Promise<Config> {
-  return applyOverrides(await loadConfig({ path: cli.config }), cli);
+  return applyOverrides(
+    await loadConfig({ path: cli.config, decrypt: makeDecrypter({ keyFile: cli.keyFile }) }),
+    cli,
+  );
 }
 
 /** Builds the context for a command: demo simulator or the configured cluster. */

@@ -84,11 +84,17 @@ export const ToolsSchema = z.strictObject({
   disabled_toolsets: z.array(z.string().min(1)).default([]),
 });
 
+export const AuditSchema = z.strictObject({
+  /** JSON-lines audit trail of every mutating call; none when unset. */
+  file: z.string().min(1).optional(),
+});
+
 export const ConfigSchema = z.strictObject({
   proxmox: ProxmoxSchema,
   auth: AuthSchema,
   logging: LoggingSchema.default({ level: "INFO" }),
   tools: ToolsSchema.default({ read_only: false, disabled_toolsets: [] }),
+  audit: AuditSchema.default({}),
 });
 
 /** The `tools` section. */

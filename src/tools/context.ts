@@ -8,6 +8,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Logger, Redactor } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
+import type { AuditSink } from "../safety/audit.ts";
 
 /** Shared state handed to every tool call. */
 export interface ToolContext {
@@ -15,4 +16,6 @@ export interface ToolContext {
   config: Config;
   logger: Logger;
   redactor: Redactor;
+  /** Where mutating calls are recorded (a null sink when no audit file is configured). */
+  audit: AuditSink;
 }
