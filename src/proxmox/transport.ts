@@ -71,7 +71,9 @@ function fetchTransport(caCerts: string[]): Transport {
 }
 
 function insecureTransport(): Transport {
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
+  // An explicit (empty) `ca` keeps node:tls from loading the system store, which would need
+  // --allow-sys; with verification off no CA is consulted anyway.
+  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true, ca: [] });
   return {
     send: (req) =>
       new Promise<TransportResponse>((resolve, reject) => {
