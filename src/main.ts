@@ -51,6 +51,15 @@ export async function main(argv: string[]): Promise<number> {
         const { runKeyCommand } = await import("./cli/keys.ts");
         return await runKeyCommand(cli.command, cli);
       }
+      case "audit": {
+        const config = await loadCliConfig(cli).catch(() => undefined);
+        const { runAuditCommand } = await import("./cli/audit_cmd.ts");
+        return await runAuditCommand(cli.rest, {
+          configuredFile: config?.audit.file,
+          lines: cli.lines,
+          json: cli.json,
+        });
+      }
       default:
         console.error(`unknown command "${cli.command}"\n\n${USAGE}`);
         return EXIT.USAGE;

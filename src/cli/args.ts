@@ -33,6 +33,8 @@ Usage:
   proxmox-mcp encrypt-config FILE [-o OUT] [--key-file F]  encrypt every plain secret in FILE
   proxmox-mcp config-status FILE [--json] [--key-file F]   which secrets are encrypted; key ok?
   proxmox-mcp rotate-key FILE|DIR [--new-key-file F]       re-encrypt under a new key, all or nothing
+  proxmox-mcp audit verify FILE…                   check the audit trail's hash chain (oldest first)
+  proxmox-mcp audit tail [FILE] [-n N]             the last audit entries, readably
 
 Options:
   --config FILE     configuration file (else PROXMOX_MCP_CONFIG, else PROXMOX_* variables)
@@ -64,6 +66,7 @@ export interface Cli {
   print: boolean;
   newKeyFile?: string;
   http?: string;
+  lines?: number;
 }
 
 /** Parses argv; throws a `TypeError` with a readable message on bad input. */
@@ -87,6 +90,7 @@ export function parseCli(argv: string[]): Cli {
       print: { type: "boolean", default: false },
       "new-key-file": { type: "string" },
       http: { type: "string" },
+      lines: { type: "string", short: "n" },
     },
   });
   const [command = "serve", ...rest] = positionals;
@@ -107,5 +111,6 @@ export function parseCli(argv: string[]): Cli {
     print: values.print,
     newKeyFile: values["new-key-file"],
     http: values.http,
+    lines: values.lines === undefined ? undefined : Number(values.lines) || 20,
   };
 }

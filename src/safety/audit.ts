@@ -68,12 +68,28 @@ export class NullAuditLog implements AuditSink {
   }
 }
 
-/** Appends hash-chained JSON lines to a file. */
+/** Options of a {@linkcode FileAuditLog}. */
+export interface FileAuditOptions {
+  /** Rotate when the file reaches this size (bytes); never when unset. */
+  maxBytes?: number;
+}
+
+/** The chain position a new line continues from. */
+interface ChainHead {
+  hash: string;
+  seq: number;
+}
+
+/** Appends hash-chained JSON lines (`seq`, `prev`) to a file, rotating by size. */
 export class FileAuditLog implements AuditSink {
-  #prev: string | undefined;
+  #head: ChainHead | undefined;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(readonly path: string, private readonly redactor: Redactor) {}
+  constructor(
+    readonly path: string,
+    private readonly redactor: Redactor,
+    private readonly opts: FileAuditOptions = {},
+  ) {}
 
   record(entry: AuditRecord): Promise<void> {
     // Serialised: the chain needs each line's hash before the next line is written.
@@ -83,33 +99,66 @@ export class FileAuditLog implements AuditSink {
   }
 
   async #append(entry: AuditRecord): Promise<void> {
-    this.#prev ??= await this.#lastHash();
+    this.#head ??= await readChainHead(this.path);
+    await this.#rotateIfFull();
+    const seq = this.#head.seq + 1;
     const line = this.redactor.redact(
-      JSON.stringify({ ts: new Date().toISOString(), ...entry, prev: this.#prev }),
+      JSON.stringify({ seq, ts: new Date().toISOString(), ...entry, prev: this.#head.hash }),
     );
     const file = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
     try {
+      // One write per line: a crash can tear only this line, never earlier ones.
       await file.write(new TextEncoder().encode(line + "\n"));
       await file.syncData();
     } finally {
       file.close();
     }
-    this.#prev = await lineHash(line);
+    this.#head = { hash: await lineHash(line), seq };
   }
 
-  /** Hash of the last complete line already in the file (continuing its chain). */
-  async #lastHash(): Promise<string> {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(this.path);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return GENESIS;
-      throw e;
-    }
-    // The part after the last newline is either empty or a torn line (crash mid-write):
-    // either way the chain continues from the last complete line.
-    const complete = text.split("\n").slice(0, -1);
-    const last = complete.filter((l) => l.length > 0).at(-1);
-    return last === undefined ? GENESIS : await lineHash(last);
+  async #rotateIfFull() {
+    if (!this.opts.maxBytes) return;
+    const size = await Deno.stat(this.path).then((s) => s.size, () => 0);
+    if (size < this.opts.maxBytes) return;
+    // Named by the last seq it holds, zero-padded: unique, and name order is chain order.
+    await Deno.rename(this.path, `${this.path}.${String(this.#head!.seq).padStart(10, "0")}`);
   }
+}
+
+/** The hash and seq of the last complete line of an audit file (or of its newest rotation). */
+export async function readChainHead(path: string): Promise<ChainHead> {
+  let text: string | undefined;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    const rotated = await newestRotation(path);
+    if (rotated) text = await Deno.readTextFile(rotated);
+  }
+  if (text === undefined) return { hash: GENESIS, seq: 0 };
+  // The part after the last newline is either empty or a torn line (crash mid-write):
+  // either way the chain continues from the last complete line.
+  const last = text.split("\n").slice(0, -1).filter((l) => l.length > 0).at(-1);
+  if (last === undefined) return { hash: GENESIS, seq: 0 };
+  let seq = 0;
+  try {
+    seq = Number(JSON.parse(last).seq) || 0;
+  } catch { /* a damaged last line: audit verify reports it; keep chaining from its hash */ }
+  return { hash: await lineHash(last), seq };
+}
+
+async function newestRotation(path: string): Promise<string | undefined> {
+  const slash = path.lastIndexOf("/");
+  const dir = slash >= 0 ? path.slice(0, slash) || "/" : ".";
+  const base = path.slice(slash + 1);
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && e.name.startsWith(`${base}.`)) names.push(e.name);
+    }
+  } catch {
+    return undefined;
+  }
+  const newest = names.sort().at(-1);
+  return newest ? `${dir}/${newest}` : undefined;
 }
