@@ -31,6 +31,7 @@ GET /nodes/{node}/lxc
 GET /nodes/{node}/storage
 GET /nodes/{node}/storage/{storage}/status
 GET /nodes/{node}/storage/{storage}/content
+GET /nodes/{node}/storage/{storage}/rrddata
 DELETE /nodes/{node}/storage/{storage}/content/{volume}
 GET /nodes/{node}/rrddata
 GET /nodes/{node}/tasks

@@ -35,9 +35,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     switch (cli.command) {
+      case "healthcheck": {
+        const { healthcheck } = await import("./cli/healthcheck.ts");
+        return await healthcheck(cli.rest[0]);
+      }
       case "tools": {
         const config = cli.demo ? undefined : await loadCliConfig(cli).catch(() => undefined);
-        const tools = config?.tools ?? { read_only: cli.readOnly, disabled_toolsets: [] };
+        const tools = config ?? { read_only: cli.readOnly, disabled_toolsets: [] };
         return listTools(tools, cli.json);
       }
       case "serve":
@@ -77,6 +81,10 @@ export async function main(argv: string[]): Promise<number> {
 async function withSetup(cli: ReturnType<typeof parseCli>): Promise<number> {
   const s = await setup(cli);
   try {
+    if (cli.command === "serve" && cli.http !== undefined) {
+      const { serveHttp } = await import("./cli/serve_http.ts");
+      return await serveHttp(s, cli.http);
+    }
     if (cli.command === "serve") {
       const { serveStdio } = await import("./cli/serve.ts");
       await serveStdio(s);

@@ -13,11 +13,14 @@
  * @module
  */
 
-import type { Config } from "./config/schema.ts";
+import type { ClusterConfig, Config } from "./config/schema.ts";
+import { isMultiCluster } from "./config/clusters.ts";
+import { clusterContexts } from "./clusters.ts";
 import { ConfigError } from "./config/errors.ts";
 import { collectSecrets } from "./config/secrets.ts";
 import { Logger, Redactor } from "./log.ts";
 import { PveClient } from "./proxmox/client.ts";
+import { ReadCache } from "./proxmox/cache.ts";
 import { createTransport } from "./proxmox/transport.ts";
 import type { ToolContext } from "./tools/context.ts";
 import { FileAuditLog, NullAuditLog } from "./safety/audit.ts";
@@ -50,6 +53,39 @@ async function readCaFile(path: string): Promise<string> {
   }
 }
 
+/** A PVE client for one cluster's connection settings (the rest from `config`). */
+export async function createPveClient(
+  config: Config,
+  cluster: ClusterConfig,
+  logger: Logger,
+  opts: ContextOptions = {},
+): Promise<PveClient> {
+  const caCerts = [...(opts.extraCaCerts ?? [])];
+  if (cluster.proxmox.ca_file) caCerts.push(await readCaFile(cluster.proxmox.ca_file));
+  if (!cluster.proxmox.verify_ssl) {
+    logger.warn(
+      "TLS certificate verification is OFF (proxmox.verify_ssl: false): anyone on the network " +
+        "path can impersonate the cluster and capture the API token. Prefer proxmox.ca_file.",
+    );
+  }
+  const host = cluster.proxmox.host.includes(":") && !cluster.proxmox.host.startsWith("[")
+    ? `[${cluster.proxmox.host}]`
+    : cluster.proxmox.host;
+  return new PveClient({
+    baseUrl: `https://${host}:${cluster.proxmox.port}`,
+    tokenId: `${cluster.auth.user}!${cluster.auth.token_name}`,
+    secret: cluster.auth.token_value,
+    transport: createTransport({ verifyTls: cluster.proxmox.verify_ssl, caCerts }),
+    timeoutMs: cluster.proxmox.timeout_ms,
+    logger,
+    cache: new ReadCache({
+      enabled: config.cache.enabled,
+      ttlMs: config.cache.ttl_ms,
+      acrossCalls: config.cache.across_calls,
+    }),
+  });
+}
+
 /** Everything a tool call needs, built from the configuration. */
 export async function createContext(
   config: Config,
@@ -63,27 +99,13 @@ export async function createContext(
     redactor,
     stderr: opts.stderr,
   });
-  const caCerts = [...(opts.extraCaCerts ?? [])];
-  if (config.proxmox.ca_file) caCerts.push(await readCaFile(config.proxmox.ca_file));
-  if (!config.proxmox.verify_ssl) {
-    logger.warn(
-      "TLS certificate verification is OFF (proxmox.verify_ssl: false): anyone on the network " +
-        "path can impersonate the cluster and capture the API token. Prefer proxmox.ca_file.",
-    );
-  }
-  const host = config.proxmox.host.includes(":") && !config.proxmox.host.startsWith("[")
-    ? `[${config.proxmox.host}]`
-    : config.proxmox.host;
-  const pve = new PveClient({
-    baseUrl: `https://${host}:${config.proxmox.port}`,
-    tokenId: `${config.auth.user}!${config.auth.token_name}`,
-    secret: config.auth.token_value,
-    transport: createTransport({ verifyTls: config.proxmox.verify_ssl, caCerts }),
-    timeoutMs: config.proxmox.timeout_ms,
-    logger,
-  });
+  const pve = await createPveClient(config, config, logger, opts);
   const audit = config.audit.file
-    ? new FileAuditLog(config.audit.file, redactor)
+    ? new FileAuditLog(config.audit.file, redactor, { maxBytes: config.audit.max_bytes })
     : new NullAuditLog();
-  return { pve, config, logger, redactor, audit };
+  const ctx: ToolContext = { pve, config, logger, redactor, audit };
+  if (isMultiCluster(config)) {
+    ctx.clusters = await clusterContexts(ctx, (c) => createPveClient(config, c, logger, opts));
+  }
+  return ctx;
 }

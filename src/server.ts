@@ -16,6 +16,8 @@ import { SERVER_NAME, VERSION } from "./version.ts";
 import type { ToolContext } from "./tools/context.ts";
 import { selectTools } from "./tools/index.ts";
 import { registerTools } from "./tools/registry.ts";
+import { clusterNote } from "./tools/cluster_scope.ts";
+import { registerPrompts, registerResources } from "./prompts.ts";
 
 const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cluster_status or " +
   "get_nodes; get_vms and get_containers list guests cluster-wide in one call (use filters and " +
@@ -25,8 +27,13 @@ const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cluster_s
 export function buildServer(ctx: ToolContext): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
-    { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: { listChanged: true } },
+      instructions: INSTRUCTIONS + clusterNote(ctx),
+    },
   );
-  registerTools(server, selectTools(ctx.config.tools), ctx);
+  registerTools(server, selectTools(ctx.config), ctx);
+  registerPrompts(server);
+  registerResources(server, ctx);
   return server;
 }

@@ -26,6 +26,8 @@ export const USAGE = `proxmox-mcp: an MCP server for Proxmox VE
 
 Usage:
   proxmox-mcp [serve] [options]          serve MCP over stdio (default)
+  proxmox-mcp serve --http HOST:PORT     serve MCP over Streamable HTTP at /mcp (docs/http.md)
+  proxmox-mcp healthcheck [URL]          exit 0 if an HTTP server's /healthz answers (containers)
   proxmox-mcp check [options]            connect, show PVE version, token privileges, usable tools
   proxmox-mcp tools [--json] [options]   list the tools this configuration offers
   proxmox-mcp call TOOL [--args JSON]    run one tool and print its answer

@@ -6,7 +6,8 @@
  */
 
 import { selectTools } from "../tools/index.ts";
-import { invokeTool, parseArgs } from "../tools/registry.ts";
+import { invokeTool } from "../tools/registry.ts";
+import { clusterShapes, inCluster } from "../tools/cluster_scope.ts";
 import { closest } from "../config/errors.ts";
 import { z } from "zod";
 import type { Setup } from "./setup.ts";
@@ -14,7 +15,7 @@ import { EXIT } from "./args.ts";
 
 /** Runs the tool; returns the exit code. */
 export async function callTool(s: Setup, name: string | undefined, rawArgs?: string, json = false) {
-  const tools = selectTools(s.ctx.config.tools);
+  const tools = selectTools(s.ctx.config);
   const names = tools.map((t) => t.name);
   if (!name) {
     console.error(`call needs a tool name. Tools: ${names.join(", ")}`);
@@ -32,7 +33,8 @@ export async function callTool(s: Setup, name: string | undefined, rawArgs?: str
   let args: Record<string, unknown>;
   try {
     const parsed = rawArgs === undefined ? {} : JSON.parse(rawArgs);
-    args = parseArgs(tool, parsed);
+    // With several clusters the same `cluster` argument as over MCP (cluster_scope.ts).
+    args = z.strictObject(clusterShapes(tool, s.ctx).input).parse(parsed ?? {});
   } catch (e) {
     const why = e instanceof z.ZodError
       ? e.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")
@@ -40,7 +42,7 @@ export async function callTool(s: Setup, name: string | undefined, rawArgs?: str
     console.error(`${name}: ${why}`);
     return EXIT.USAGE;
   }
-  const result = await invokeTool(tool, args, s.ctx);
+  const result = await inCluster(tool, args, s.ctx, (a, c) => invokeTool(tool, a, c));
   const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
   if (result.isError) {
     console.error(text);

@@ -10,6 +10,8 @@ import { PveError } from "../proxmox/errors.ts";
 import { selectTools } from "../tools/index.ts";
 import type { Setup } from "./setup.ts";
 import { EXIT } from "./args.ts";
+import { allContexts } from "../clusters.ts";
+import type { ToolContext } from "../tools/context.ts";
 
 /** Privilege name → paths where the token holds it. */
 export type PrivilegeMap = Map<string, string[]>;
@@ -27,8 +29,21 @@ export function privilegesByName(perms: Record<string, Record<string, unknown>>)
   return out;
 }
 
-/** Runs the check; returns the exit code. */
+/** Runs the check on every configured cluster; returns the worst exit code. */
 export async function runCheck(s: Setup): Promise<number> {
+  const all = allContexts(s.ctx);
+  let worst: number = EXIT.OK;
+  for (const [i, [name, ctx]] of all.entries()) {
+    if (all.length > 1) console.log(`${i ? "\n" : ""}== cluster ${name} ==`);
+    const code = await checkCluster(ctx);
+    // Unreachable (4) outranks a failed check (1): it is the more urgent thing to fix.
+    if (code > worst) worst = code;
+  }
+  return worst;
+}
+
+async function checkCluster(ctx: ToolContext): Promise<number> {
+  const s = { ctx };
   const { pve, config } = s.ctx;
   const out = (line: string) => console.log(s.ctx.redactor.redact(line));
   out(
@@ -60,7 +75,7 @@ export async function runCheck(s: Setup): Promise<number> {
   }
   out("\nTools:");
   let usable = 0;
-  const tools = selectTools(config.tools);
+  const tools = selectTools(config);
   for (const t of tools) {
     const ok = t.privileges.length === 0 || t.privileges.some((p) => byName.has(p));
     if (ok) usable++;

@@ -13,7 +13,7 @@ import { SERVER_NAME, VERSION } from "../version.ts";
 
 function banner(s: Setup): string {
   const c = s.ctx.config;
-  const tools = selectTools(c.tools).map((t) => t.name);
+  const tools = selectTools(c).map((t) => t.name);
   const target = s.demo
     ? "the built-in SIMULATED cluster (demo mode, no Proxmox needed)"
     : `${c.auth.user}!${c.auth.token_name} at ${c.proxmox.host}:${c.proxmox.port}`;

@@ -11,6 +11,7 @@ import { makeDecrypter } from "../crypto/config_secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../config/errors.ts";
 import { createContext } from "../runtime.ts";
+import { closeClients } from "../clusters.ts";
 import type { ToolContext } from "../tools/context.ts";
 
 /** A context plus what must be closed when done. */
@@ -58,7 +59,7 @@ export async function setup(cli: Cli): Promise<Setup> {
       ctx,
       demo: true,
       close: async () => {
-        ctx.pve.close();
+        closeClients(ctx);
         ctx.logger.close();
         await demo.close();
       },
@@ -70,7 +71,7 @@ export async function setup(cli: Cli): Promise<Setup> {
     ctx,
     demo: false,
     close: () => {
-      ctx.pve.close();
+      closeClients(ctx);
       ctx.logger.close();
       return Promise.resolve();
     },

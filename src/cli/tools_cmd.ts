@@ -6,12 +6,13 @@
 
 import { z } from "zod";
 import { selectTools } from "../tools/index.ts";
-import type { ToolsConfig } from "../config/schema.ts";
+import type { Config, ToolsConfig } from "../config/schema.ts";
 import { isMutating } from "../tools/registry.ts";
 
-/** Prints the tool list; returns the exit code. */
-export function listTools(tools: ToolsConfig, json: boolean): number {
+/** Prints the tool list (opt-in tools need the whole configuration); returns the exit code. */
+export function listTools(tools: ToolsConfig | Config, json: boolean): number {
   const selected = selectTools(tools);
+  const readOnly = "tools" in tools ? tools.tools.read_only : tools.read_only;
   if (json) {
     console.log(JSON.stringify(
       selected.map((t) => ({
@@ -32,6 +33,6 @@ export function listTools(tools: ToolsConfig, json: boolean): number {
       : "read";
     console.log(`${t.name.padEnd(28)} ${t.toolset.padEnd(12)} ${kind.padEnd(11)} ${t.title}`);
   }
-  console.log(`\n${selected.length} tools${tools.read_only ? " (read-only mode)" : ""}.`);
+  console.log(`\n${selected.length} tools${readOnly ? " (read-only mode)" : ""}.`);
   return 0;
 }

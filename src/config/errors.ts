@@ -13,7 +13,7 @@
  */
 
 import type { z } from "zod";
-import { isSecretPath } from "./secrets.ts";
+import { collectSecrets, isSecretPath } from "./secrets.ts";
 
 /** One problem in a configuration. */
 export interface ConfigProblem {
@@ -101,9 +101,19 @@ function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
   return Object.keys(s?._zod?.def?.shape ?? {});
 }
 
+function maskAt(doc: unknown, keys: string[]) {
+  let cur = doc as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[keys[keys.length - 1]] = "(hidden)";
+}
+
 function show(path: string, value: unknown): string {
   if (isSecretPath(path)) return "(secret value hidden)";
-  const text = JSON.stringify(value);
+  // An object may hold secrets (e.g. `clusters.lab` holds `auth.token_value`): mask them.
+  const masked = value && typeof value === "object" ? structuredClone(value) : value;
+  const prefix = path ? `${path}.` : "";
+  for (const [p] of collectSecrets(value, path)) maskAt(masked, p.slice(prefix.length).split("."));
+  const text = JSON.stringify(masked);
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -19,6 +19,7 @@
 import { type Config, ConfigSchema } from "./schema.ts";
 import { ConfigError, type ConfigProblem, describeIssues, ENV_FALLBACKS } from "./errors.ts";
 import { denoEnv, type EnvReader, substituteEnv } from "./env.ts";
+import { normalizeClusters } from "./clusters.ts";
 
 /** Turns `enc:` values back into plain text, in place; provided by `src/crypto`. */
 export type SecretDecrypter = (doc: Record<string, unknown>) => Promise<void>;
@@ -62,13 +63,19 @@ function setIfAbsent(doc: Record<string, unknown>, dotted: string, value: string
 
 /** Fills settings a file leaves out from the documented environment variables. */
 function applyEnvFallbacks(doc: Record<string, unknown>, env: EnvReader) {
-  for (const [dotted, name] of Object.entries(ENV_FALLBACKS)) setIfAbsent(doc, dotted, env(name));
+  // A several-cluster file names each cluster's connection itself: PROXMOX_HOST & co. would
+  // only add a top-level section that conflicts with `clusters`.
+  const multi = doc.clusters !== undefined;
+  for (const [dotted, name] of Object.entries(ENV_FALLBACKS)) {
+    if (multi && /^(proxmox|auth)\./.test(dotted)) continue;
+    setIfAbsent(doc, dotted, env(name));
+  }
 }
 
 /** Validates an already-parsed document (after substitution and decryption). */
 export function validateConfig(doc: unknown, source?: string): Config {
   const result = ConfigSchema.safeParse(doc);
-  if (result.success) return result.data;
+  if (result.success) return normalizeClusters(result.data);
   throw new ConfigError(describeIssues(result.error.issues, doc, ConfigSchema), source);
 }
 

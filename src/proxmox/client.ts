@@ -17,6 +17,7 @@
 import { endpoint, type HttpMethod } from "./endpoints.ts";
 import { errorFromResponse, PveError } from "./errors.ts";
 import { checkPathParam } from "./params.ts";
+import type { ReadCache } from "./cache.ts";
 import type { Transport } from "./transport.ts";
 import type { Logger } from "../log.ts";
 
@@ -46,6 +47,8 @@ export interface PveClientOptions {
   maxConcurrency?: number;
   /** First retry delay; doubles each time (default 250 ms). */
   backoffMs?: number;
+  /** Short read cache (see cache.ts); none when absent. */
+  cache?: ReadCache;
 }
 
 /** Counters for tests and benchmarks. */
@@ -53,6 +56,8 @@ export interface ClientStats {
   requests: number;
   coalesced: number;
   retries: number;
+  /** GETs answered from the read cache. */
+  cached: number;
 }
 
 /** Encodes parameters as PVE expects them: 0/1 booleans, repeated keys for arrays. */
@@ -110,14 +115,34 @@ class Gate {
 
 /** Talks to one PVE cluster with one API token. */
 export class PveClient {
-  readonly stats: ClientStats = { requests: 0, coalesced: 0, retries: 0 };
-  readonly #opts: Required<Omit<PveClientOptions, "logger">> & { logger?: Logger };
+  readonly stats: ClientStats = { requests: 0, coalesced: 0, retries: 0, cached: 0 };
+  readonly #opts: Required<Omit<PveClientOptions, "logger" | "cache">> & { logger?: Logger };
+  readonly #cache?: ReadCache;
   readonly #gate: Gate;
   readonly #inflight = new Map<string, Promise<unknown>>();
 
   constructor(opts: PveClientOptions) {
-    this.#opts = { retries: 2, maxConcurrency: 8, backoffMs: 250, ...opts };
+    const { cache, ...rest } = opts;
+    this.#opts = { retries: 2, maxConcurrency: 8, backoffMs: 250, ...rest };
+    this.#cache = cache?.enabled ? cache : undefined;
     this.#gate = new Gate(this.#opts.maxConcurrency);
+  }
+
+  /**
+   * Runs one tool call: the read cache lives while calls run (see cache.ts).
+   *
+   * @example
+   * ```ts ignore
+   * const out = await pve.withCall(() => tool.run(args, ctx));
+   * ```
+   */
+  async withCall<T>(fn: () => Promise<T>): Promise<T> {
+    const leave = this.#cache?.enterCall();
+    try {
+      return await fn();
+    } finally {
+      leave?.();
+    }
   }
 
   /** `host:port` of the cluster, for messages. */
@@ -130,18 +155,29 @@ export class PveClient {
     return this.#opts.tokenId;
   }
 
-  /** GET; identical concurrent GETs share one request. */
+  /** GET; identical concurrent GETs share one request, fresh answers may come from the cache. */
   get<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
     const { path, rest } = buildPath(template, params);
     const query = encodeParams(rest).toString();
     const key = query ? `${path}?${query}` : path;
+    const hit = this.#cache?.lookup(template, key);
+    if (hit !== undefined) {
+      this.stats.cached++;
+      // Parsed per hit: each caller owns its copy.
+      return Promise.resolve((JSON.parse(hit) as { data: T }).data);
+    }
     const pending = this.#inflight.get(key);
     if (pending && !opts.signal) {
       this.stats.coalesced++;
       return pending as Promise<T>;
     }
-    const p = this.#withRetries<T>("GET", template, path, query, opts)
-      .finally(() => this.#inflight.delete(key));
+    const cache = this.#cache;
+    const gen = cache?.generation ?? 0;
+    const onBody = cache ? (text: string) => cache.store(template, key, text, gen) : undefined;
+    const p: Promise<T> = this.#withRetries<T>("GET", template, path, query, opts, onBody)
+      .finally(() => {
+        if (this.#inflight.get(key) === p) this.#inflight.delete(key);
+      });
     if (!opts.signal) this.#inflight.set(key, p);
     return p;
   }
@@ -159,7 +195,9 @@ export class PveClient {
   /** DELETE (query parameters, no body): never retried. */
   delete<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
     const { path, rest } = buildPath(template, params);
-    return this.#send<T>("DELETE", template, path, encodeParams(rest).toString(), undefined, opts);
+    return this.#invalidating(() =>
+      this.#send<T>("DELETE", template, path, encodeParams(rest).toString(), undefined, opts)
+    );
   }
 
   /** Frees pooled connections. */
@@ -169,7 +207,28 @@ export class PveClient {
 
   #mutate<T>(method: HttpMethod, template: string, params: Params, opts: CallOptions) {
     const { path, rest } = buildPath(template, params);
-    return this.#send<T>(method, template, path, "", encodeParams(rest).toString(), opts);
+    return this.#invalidating(() =>
+      this.#send<T>(method, template, path, "", encodeParams(rest).toString(), opts)
+    );
+  }
+
+  /**
+   * Any mutation empties the read cache (and the single-flight table), before (reads after it must not see older answers)
+   * and after (reads that raced with it may have stored pre-mutation state), success or not.
+   */
+  async #invalidating<T>(fn: () => Promise<T>): Promise<T> {
+    this.#forget();
+    try {
+      return await fn();
+    } finally {
+      this.#forget();
+    }
+  }
+
+  /** Drops cached answers, and lets later GETs stop joining requests sent before a mutation. */
+  #forget(): void {
+    this.#cache?.invalidate();
+    this.#inflight.clear();
   }
 
   async #withRetries<T>(
@@ -178,10 +237,11 @@ export class PveClient {
     path: string,
     query: string,
     opts: CallOptions,
+    onBody?: (text: string) => void,
   ): Promise<T> {
     for (let attempt = 0;; attempt++) {
       try {
-        return await this.#send<T>(method, template, path, query, undefined, opts);
+        return await this.#send<T>(method, template, path, query, undefined, opts, onBody);
       } catch (e) {
         if (!(e instanceof PveError) || !e.retryable || attempt >= this.#opts.retries) throw e;
         if (opts.signal?.aborted) throw e;
@@ -200,6 +260,7 @@ export class PveClient {
     query: string,
     body: string | undefined,
     opts: CallOptions,
+    onBody?: (text: string) => void,
   ): Promise<T> {
     endpoint(method, template); // an endpoint outside the schema table is a bug: fail loudly
     return this.#gate.run(async () => {
@@ -226,7 +287,9 @@ export class PveClient {
           ms: Math.round(performance.now() - started),
         });
       }
-      return parseAnswer<T>(res.status, res.statusText, res.body, { method, path });
+      const data = parseAnswer<T>(res.status, res.statusText, res.body, { method, path });
+      onBody?.(res.body); // only answers that parsed as a success reach the cache
+      return data;
     });
   }
 }

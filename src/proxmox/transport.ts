@@ -55,6 +55,9 @@ export function createTransport(opts: TransportOptions): Transport {
 function fetchTransport(caCerts: string[]): Transport {
   // HTTP/1.1 only: PVE puts its error message in the reason phrase, which HTTP/2 drops.
   const client = Deno.createHttpClient({ caCerts, http2: false, poolIdleTimeout: 30_000 });
+  // Mutations never reuse a pooled connection: when one drops before the answer, fetch sends
+  // the request again by itself (denoland/deno#35610), which could run a POST twice.
+  const once = Deno.createHttpClient({ caCerts, http2: false, poolMaxIdlePerHost: 0 });
   return {
     async send(req) {
       const res = await fetch(req.url, {
@@ -62,11 +65,14 @@ function fetchTransport(caCerts: string[]): Transport {
         headers: req.headers,
         body: req.body,
         signal: req.signal,
-        client,
+        client: req.method === "GET" ? client : once,
       });
       return { status: res.status, statusText: res.statusText, body: await res.text() };
     },
-    close: () => client.close(),
+    close: () => {
+      client.close();
+      once.close();
+    },
   };
 }
 
@@ -74,6 +80,8 @@ function insecureTransport(): Transport {
   // An explicit (empty) `ca` keeps node:tls from loading the system store, which would need
   // --allow-sys; with verification off no CA is consulted anyway.
   const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true, ca: [] });
+  // As above: node:https also re-sends a request on a reused socket that drops (deno#36786).
+  const once = new https.Agent({ rejectUnauthorized: false, keepAlive: false, ca: [] });
   return {
     send: (req) =>
       new Promise<TransportResponse>((resolve, reject) => {
@@ -84,7 +92,7 @@ function insecureTransport(): Transport {
           path: u.pathname + u.search,
           method: req.method,
           headers: req.headers,
-          agent,
+          agent: req.method === "GET" ? agent : once,
           signal: req.signal,
         }, (res) => {
           const chunks: Uint8Array[] = [];
@@ -101,7 +109,10 @@ function insecureTransport(): Transport {
         if (req.body !== undefined) r.write(req.body);
         r.end();
       }),
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      once.destroy();
+    },
   };
 }
 

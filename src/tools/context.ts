@@ -18,4 +18,6 @@ export interface ToolContext {
   redactor: Redactor;
   /** Where mutating calls are recorded (a null sink when no audit file is configured). */
   audit: AuditSink;
+  /** Every configured cluster's context, default first; absent with a single cluster. */
+  clusters?: ReadonlyMap<string, ToolContext>;
 }

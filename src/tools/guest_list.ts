@@ -106,7 +106,10 @@ export function toGuestItem(r: Record<string, unknown>): GuestItem {
   };
 }
 
-/** Lists guests of one type with filters and paging. */
+/**
+ * Lists guests of one type with filters and paging. Filters, sorting and counts work on the raw
+ * rows; only the page is normalised, so a 20,000-guest cluster costs one pass, not 20,000 objects.
+ */
 export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolContext) {
   const rows = asArray(
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
@@ -114,28 +117,32 @@ export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolConte
   );
   const byName = args.name ? namePredicate(args.name) : undefined;
   const tag = args.tag?.toLowerCase();
-  const all = rows.filter((r) => r.type === type).map(toGuestItem).filter((g) =>
-    (!args.node || g.node === args.node) &&
-    (!args.status || g.status === args.status) &&
-    (!tag || g.tags.some((t) => t.toLowerCase() === tag)) &&
-    (!byName || byName(g.name ?? "")) &&
-    (!args.pool || g.pool === args.pool) &&
-    (args.include_templates || !g.template)
-  ).sort((a, b) => a.vmid - b.vmid);
+  // Same accessors as toGuestItem, so a filter sees exactly what the item will show.
+  const all = rows.filter((r) =>
+    r.type === type &&
+    (!args.node || (asString(r.node) ?? "?") === args.node) &&
+    (!args.status || (asString(r.status) ?? "unknown") === args.status) &&
+    (!tag || asTags(r.tags).some((t) => t.toLowerCase() === tag)) &&
+    (!byName || byName(asString(r.name) ?? "")) &&
+    (!args.pool || asString(r.pool) === args.pool) &&
+    (args.include_templates || !asBool(r.template))
+  ).map((r) => ({ vmid: asNumber(r.vmid) ?? 0, r })).sort((a, b) => a.vmid - b.vmid);
   if (args.node && all.length === 0) await assertNodeExists(args.node, ctx);
-  const page = all.slice(args.offset, args.offset + args.limit);
+  const page = all.slice(args.offset, args.offset + args.limit).map((x) => toGuestItem(x.r));
   const next = args.offset + page.length < all.length ? args.offset + page.length : null;
+  let running = 0, stopped = 0;
+  for (const { r } of all) {
+    const status = asString(r.status) ?? "unknown";
+    if (status === "running") running++;
+    else if (status === "stopped") stopped++;
+  }
   return {
     guests: page,
     total: all.length,
     returned: page.length,
     offset: args.offset,
     next_offset: next,
-    counts: {
-      running: all.filter((g) => g.status === "running").length,
-      stopped: all.filter((g) => g.status === "stopped").length,
-      other: all.filter((g) => g.status !== "running" && g.status !== "stopped").length,
-    },
+    counts: { running, stopped, other: all.length - running - stopped },
   };
 }
 

@@ -19,6 +19,13 @@ import { getVms } from "./vms.ts";
 import { getContainers } from "./containers.ts";
 import { getStorage } from "./storage.ts";
 import { getClusterStatus } from "./cluster.ts";
+import { getGuest } from "./guest.ts";
+import { LIFECYCLE_TOOLS } from "./lifecycle.ts";
+import { SNAPSHOT_TOOLS } from "./snapshots.ts";
+import { TASK_TOOLS } from "./tasks.ts";
+import { executeVmCommand } from "./console.ts";
+import { DIAGNOSTIC_TOOLS, INSIGHT_TOOLS } from "./insight.ts";
+import type { Config } from "../config/schema.ts";
 
 /** All tools, grouped by toolset. */
 export const ALL_TOOLS: readonly AnyTool[] = [
@@ -28,16 +35,32 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   getContainers,
   getStorage,
   getClusterStatus,
+  getGuest,
+  ...LIFECYCLE_TOOLS,
+  ...SNAPSHOT_TOOLS,
+  ...TASK_TOOLS,
+  executeVmCommand,
+  ...INSIGHT_TOOLS,
+  ...DIAGNOSTIC_TOOLS,
 ];
 
 /** Names of all toolsets, in listing order. */
 export const TOOLSETS: readonly string[] = [...new Set(ALL_TOOLS.map((t) => t.toolset))];
 
-/** The tools to offer under the given settings. */
+/**
+ * The tools to offer under the given settings: the `tools` section, or the whole configuration.
+ * Opt-in tools (`enabledWhen`, e.g. execute_vm_command under `console.enabled`) are offered only
+ * when the whole configuration is given and enables them.
+ */
 export function selectTools(
-  opts: { read_only: boolean; disabled_toolsets: readonly string[] },
+  opts: { read_only: boolean; disabled_toolsets: readonly string[] } | Config,
   tools: readonly AnyTool[] = ALL_TOOLS,
 ): AnyTool[] {
-  const off = new Set(opts.disabled_toolsets);
-  return tools.filter((t) => !off.has(t.toolset) && !(opts.read_only && isMutating(t)));
+  const config = "tools" in opts ? opts : undefined;
+  const sel = config ? config.tools : opts as { read_only: boolean; disabled_toolsets: string[] };
+  const off = new Set(sel.disabled_toolsets);
+  return tools.filter((t) =>
+    !off.has(t.toolset) && !(sel.read_only && isMutating(t)) &&
+    (!t.enabledWhen || (config !== undefined && t.enabledWhen(config)))
+  );
 }

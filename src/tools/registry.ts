@@ -28,10 +28,16 @@ import type {
 } from "../sdk.ts";
 import type { RequestHandlerExtra } from "../sdk.ts";
 import type { ToolContext } from "./context.ts";
+import type { Config } from "../config/schema.ts";
 import { PveError } from "../proxmox/errors.ts";
+import { clusterShapes, inCluster } from "./cluster_scope.ts";
+import { type ClientSide, withClientSide } from "../safety/client.ts";
 
-/** The MCP request context a tool receives (signal, progress token, notifications). */
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/**
+ * The MCP request context a tool receives (signal, progress token, notifications), plus what
+ * the client can do (ask its user: `elicitConfirm`) and its name (src/safety/client.ts).
+ */
+export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification> & ClientSide;
 
 /** What a tool's `run` returns. */
 export interface ToolOutput<O> {
@@ -55,6 +61,8 @@ export interface ToolDef<
    * any use (empty: open to every token). Drives `check` and the permission-aware tool list.
    */
   privileges: readonly string[];
+  /** Opt-in tools: offered only when this says yes for the configuration (see selectTools). */
+  enabledWhen?: (config: Config) => boolean;
   input: I;
   output: O;
   run(
@@ -108,7 +116,8 @@ export async function invokeTool(
 ): Promise<CallToolResult> {
   const started = performance.now();
   try {
-    const out = await tool.run(args, ctx, extra);
+    // withCall: the read cache lives while tool calls run (src/proxmox/cache.ts).
+    const out = await ctx.pve.withCall(() => tool.run(args, ctx, extra));
     ctx.logger.debug("tool ok", { tool: tool.name, ms: Math.round(performance.now() - started) });
     return {
       content: [{ type: "text", text: ctx.redactor.redact(out.text) }],
@@ -129,12 +138,17 @@ export function parseArgs(tool: AnyTool, raw: unknown): Record<string, unknown> 
 /** Registers tools on an MCP server. */
 export function registerTools(server: McpServer, tools: readonly AnyTool[], ctx: ToolContext) {
   for (const tool of tools) {
+    // Several clusters: a `cluster` argument and `cluster` output fields (cluster_scope.ts).
+    const shapes = clusterShapes(tool, ctx);
     server.registerTool(tool.name, {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.input,
-      outputSchema: tool.output,
+      inputSchema: shapes.input,
+      outputSchema: shapes.output,
       annotations: { title: tool.title, ...tool.annotations },
-    }, (args: Record<string, unknown>, extra: ToolExtra) => invokeTool(tool, args, ctx, extra));
+    }, (args: Record<string, unknown>, extra: ToolExtra) => {
+      const full = withClientSide(server, extra);
+      return inCluster(tool, args, ctx, (a, c) => invokeTool(tool, a, c, full));
+    });
   }
 }

@@ -17,6 +17,12 @@ export interface SimToken {
   privsep?: boolean;
   /** path -> privilege -> propagate, as `GET /access/permissions` returns it. */
   acl: Record<string, Record<string, 0 | 1>>;
+  /**
+   * The owning user's own ACL (`/access/permissions?userid=USER`). Without privsep it is `acl`;
+   * with privsep and none given, the user is an Administrator on `/` (the usual set-up: an admin
+   * user holding a restricted token).
+   */
+  userAcl?: Record<string, Record<string, 0 | 1>>;
 }
 
 // pve-access-control builds its special roles from privilege groups (root /

@@ -9,7 +9,7 @@
 export { DEMO_TOKEN, type RoleName, ROLES, type SimToken, tokenWithRole } from "./acl.ts";
 export { type Fault, type FaultMatch } from "./faults.ts";
 export { buildCluster, type BuildSpec, demoCluster } from "./fixtures.ts";
-export type { RecordedRequest } from "./pipeline.ts";
+export type { LoadCounter, RecordedRequest } from "./pipeline.ts";
 export { PveError, type RouteContext, type RouteHandler, type RouteTable } from "./routing.ts";
 export {
   ClusterState,

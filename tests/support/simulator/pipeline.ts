@@ -44,6 +44,14 @@ export interface PipelineDeps {
   latencyMs(): number;
   costMs: number;
   authFailDelayMs: number;
+  /** Requests being answered now, and the most at once (load tests check the client's bound). */
+  load?: LoadCounter;
+}
+
+/** Concurrent requests inside the simulator: now and the peak since the last reset. */
+export interface LoadCounter {
+  inFlight: number;
+  peak: number;
 }
 
 const PREFIX = "/api2/json";
@@ -64,30 +72,41 @@ const bare = (status: number, reason: string): RawResponse => ({ status, reason,
 /** The request handler of one simulator. */
 export function createPipeline(deps: PipelineDeps): (raw: RawRequest) => Promise<RawResponse> {
   return async (raw) => {
-    const at = Date.now();
-    const rawPath = raw.target.split("?")[0];
-    const query = raw.target.includes("?") ? raw.target.slice(raw.target.indexOf("?") + 1) : "";
-    const decoded = percentDecode(rawPath);
-    const rel = apiPath(decoded);
-    const path = rel ?? decoded;
-    const rec: RecordedRequest = { method: raw.method, path, rawPath, params: {}, status: 0, at };
-    deps.requests.push(rec);
-    await sleep(deps.latencyMs(), deps.signal);
-    deps.state.settle();
-    const fault = deps.faults.take(raw.method, path);
-    if (fault?.kind === "hang") return { status: 0, reason: "", hang: true };
-    if (fault?.kind === "reset" && fault.at === "connect") {
-      return { status: 0, reason: "", abort: true };
+    const load = deps.load;
+    if (!load) return await handle(deps, raw);
+    load.peak = Math.max(load.peak, ++load.inFlight);
+    try {
+      return await handle(deps, raw);
+    } finally {
+      load.inFlight--;
     }
-    if (fault?.kind === "status") {
-      const msg = fault.message ?? STATUS_TEXT[fault.status] ?? "Injected fault";
-      rec.status = fault.status;
-      return fail(fault.status, msg);
-    }
-    const res = await answer(deps, raw, rec, query, rel !== undefined);
-    rec.status = res.status;
-    return fault ? distort(fault, res) : res;
   };
+}
+
+async function handle(deps: PipelineDeps, raw: RawRequest): Promise<RawResponse> {
+  const at = Date.now();
+  const rawPath = raw.target.split("?")[0];
+  const query = raw.target.includes("?") ? raw.target.slice(raw.target.indexOf("?") + 1) : "";
+  const decoded = percentDecode(rawPath);
+  const rel = apiPath(decoded);
+  const path = rel ?? decoded;
+  const rec: RecordedRequest = { method: raw.method, path, rawPath, params: {}, status: 0, at };
+  deps.requests.push(rec);
+  await sleep(deps.latencyMs(), deps.signal);
+  deps.state.settle();
+  const fault = deps.faults.take(raw.method, path);
+  if (fault?.kind === "hang") return { status: 0, reason: "", hang: true };
+  if (fault?.kind === "reset" && fault.at === "connect") {
+    return { status: 0, reason: "", abort: true };
+  }
+  if (fault?.kind === "status") {
+    const msg = fault.message ?? STATUS_TEXT[fault.status] ?? "Injected fault";
+    rec.status = fault.status;
+    return fail(fault.status, msg);
+  }
+  const res = await answer(deps, raw, rec, query, rel !== undefined);
+  rec.status = res.status;
+  return fault ? distort(fault, res) : res;
 }
 
 async function answer(

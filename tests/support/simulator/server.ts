@@ -23,7 +23,7 @@ import { DEMO_TOKEN, type SimToken } from "./acl.ts";
 import { type Fault, FaultSet } from "./faults.ts";
 import { demoCluster } from "./fixtures.ts";
 import { serveHttp1 } from "./http1.ts";
-import { createPipeline, type RecordedRequest } from "./pipeline.ts";
+import { createPipeline, type LoadCounter, type RecordedRequest } from "./pipeline.ts";
 import type { ClusterState } from "./state.ts";
 import { WorkerPool } from "./timing.ts";
 
@@ -63,6 +63,8 @@ export interface Simulator {
   readonly state: ClusterState;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
+  /** Requests being answered now and the peak since start (reset `peak` to measure again). */
+  readonly load: LoadCounter;
   /** Adds a fault (see faults.ts). */
   inject(fault: Fault): void;
   clearFaults(): void;
@@ -82,6 +84,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const port = listener.addr.port;
   const faults = new FaultSet();
   const requests: RecordedRequest[] = [];
+  const load: LoadCounter = { inFlight: 0, peak: 0 };
   const pool = new WorkerPool(opts.workers ?? 3);
   const abort = new AbortController();
   let latency = opts.latencyMs ?? 0;
@@ -97,6 +100,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       latencyMs: () => latency,
       costMs: opts.costMs ?? 0,
       authFailDelayMs: opts.authFailDelayMs ?? 0,
+      load,
     }),
   );
   let caFile: string | undefined;
@@ -116,6 +120,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     state,
     requests,
+    load,
     inject: (f) => faults.inject(f),
     clearFaults: () => faults.clear(),
     setLatency: (ms) => (latency = ms),

@@ -7,8 +7,14 @@
 
 import type { RouteTable } from "../routing.ts";
 import { ACCESS_ROUTES } from "./access.ts";
+import { AGENT_ROUTES } from "./agent.ts";
+import { POWER_ROUTES } from "./actions_power.ts";
+import { SNAPSHOT_ROUTES } from "./actions_snapshot.ts";
 import { CLUSTER_ROUTES } from "./cluster.ts";
 import { GUEST_ROUTES } from "./guests.ts";
+import { INSIGHT_CLUSTER_ROUTES } from "./insight_cluster.ts";
+import { INSIGHT_GUEST_ROUTES } from "./insight_guests.ts";
+import { INSIGHT_NODE_ROUTES } from "./insight_nodes.ts";
 import { NODE_ROUTES } from "./nodes.ts";
 import { STORAGE_ROUTES } from "./storage.ts";
 import { TASK_ROUTES } from "./tasks.ts";
@@ -21,4 +27,10 @@ export const ROUTES: RouteTable = {
   ...STORAGE_ROUTES,
   ...TASK_ROUTES,
   ...GUEST_ROUTES,
+  ...INSIGHT_CLUSTER_ROUTES,
+  ...INSIGHT_NODE_ROUTES,
+  ...INSIGHT_GUEST_ROUTES,
+  ...POWER_ROUTES,
+  ...SNAPSHOT_ROUTES,
+  ...AGENT_ROUTES,
 };

@@ -1,0 +1,218 @@
+/**
+ * `deno task bench`: how fast the server is at any cluster size, measured
+ * through a real MCP client over stdio against the simulator with injected
+ * round-trip latency. Prints Markdown tables: per tool the API requests, the
+ * sequential round trips, wall time p50/p95, the floor (round trips × RTT)
+ * and the ratio to it, bytes returned to the model; cold start against a
+ * minimal one-tool server; peak RSS.
+ *
+ * @example
+ * ```sh
+ * deno task bench            # full matrix (a few minutes)
+ * deno task bench --quick    # small matrix (well under a minute)
+ * deno task bench --out bench/last.md --reps 20 --cost 2
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { configFor } from "../tests/support/harness.ts";
+import type { CallToolResult } from "../tests/support/sdk_client.ts";
+import { buildCluster, type Simulator, startSimulator } from "../tests/support/simulator/mod.ts";
+import { type ToolCase, toolCases } from "./cases.ts";
+import { bytes, ms, percentile, table, waves } from "./stats.ts";
+import { peakRssKb, type Spawned, spawnOurs } from "./spawn.ts";
+import { coldStart } from "./cold_start.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    reps: { type: "string" },
+    cost: { type: "string", default: "2" },
+    out: { type: "string" },
+  },
+});
+
+const QUICK = flags.quick;
+const CLUSTERS = QUICK ? [{ nodes: 1, guests: 10 }, { nodes: 8, guests: 500 }] : [
+  { nodes: 1, guests: 10 },
+  { nodes: 8, guests: 500 },
+  { nodes: 32, guests: 2000 },
+  { nodes: 128, guests: 20_000 },
+];
+const LATENCIES = QUICK ? [0, 20] : [0, 5, 20, 50];
+const COST_MS = Number(flags.cost);
+const repsFor = (guests: number) =>
+  flags.reps ? Number(flags.reps) : QUICK ? 5 : guests >= 10_000 ? 8 : 12;
+/** Latency used to tell sequential round trips apart from parallel requests. */
+const PROBE_LATENCY = 40;
+
+const out: string[] = [];
+const say = (s = "") => {
+  console.log(s);
+  out.push(s);
+};
+
+function machine(): string {
+  let cpu = "unknown CPU";
+  try {
+    cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpu;
+  } catch { /* not Linux */ }
+  const mem = Deno.systemMemoryInfo();
+  return `${cpu}, ${navigator.hardwareConcurrency} cores, ${
+    Math.round(mem.total / 2 ** 30)
+  } GiB RAM, ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}`;
+}
+
+function resultBytes(r: CallToolResult): number {
+  return new TextEncoder().encode(JSON.stringify(r)).length;
+}
+
+interface Row {
+  c: ToolCase;
+  requests: number;
+  roundTrips: number;
+  times: number[];
+  bytes: number;
+  error?: string;
+}
+
+async function timeCall(srv: Spawned, sim: Simulator, c: ToolCase) {
+  const before = sim.requests.length;
+  const t0 = performance.now();
+  const r = await srv.client.callTool({ name: c.tool, arguments: c.args }) as CallToolResult;
+  const wall = performance.now() - t0;
+  const reqs = sim.requests.slice(before);
+  const text = r.isError ? (r.content?.[0] as { text?: string })?.text ?? "error" : undefined;
+  return { wall, reqs, r, error: text };
+}
+
+async function benchCluster(spec: { nodes: number; guests: number }) {
+  const sim = await startSimulator({ cluster: buildCluster(spec), costMs: COST_MS });
+  const srv = await spawnOurs(configFor(sim, undefined, { logging: { level: "WARNING" } }));
+  try {
+    const { cases, skipped } = toolCases(srv.tools, sim.state);
+    // Round trips: at a clear latency, requests of one wave arrive together.
+    sim.setLatency(PROBE_LATENCY);
+    const probe = new Map<string, { requests: number; roundTrips: number }>();
+    for (const c of cases) {
+      const { reqs } = await timeCall(srv, sim, c);
+      probe.set(c.label, {
+        requests: reqs.length,
+        roundTrips: waves(reqs.map((q) => q.at), PROBE_LATENCY / 2),
+      });
+    }
+    const rows = new Map<number, Row[]>();
+    for (const latency of LATENCIES) {
+      sim.setLatency(latency);
+      const list: Row[] = [];
+      for (const c of cases) {
+        await timeCall(srv, sim, c); // warm-up
+        const row: Row = { c, ...probe.get(c.label)!, times: [], bytes: 0 };
+        for (let i = 0; i < repsFor(spec.guests); i++) {
+          const { wall, reqs, r, error } = await timeCall(srv, sim, c);
+          row.times.push(wall);
+          row.bytes = resultBytes(r);
+          row.requests = Math.max(row.requests, reqs.length);
+          row.error ??= error;
+        }
+        list.push(row);
+      }
+      rows.set(latency, list);
+    }
+    return { rows, skipped, rssKb: peakRssKb(srv.pid) };
+  } finally {
+    await srv.close();
+    await sim.close();
+  }
+}
+
+function printCluster(
+  spec: { nodes: number; guests: number },
+  res: Awaited<ReturnType<typeof benchCluster>>,
+) {
+  say(`### ${spec.nodes} node(s), ${spec.guests.toLocaleString("en")} guests`);
+  say();
+  const body: string[][] = [];
+  for (const [latency, list] of res.rows) {
+    for (const row of list) {
+      const p50 = percentile(row.times, 50);
+      const floor = row.roundTrips * latency;
+      body.push([
+        String(latency),
+        row.c.label + (row.error ? " (error)" : ""),
+        String(row.requests),
+        String(row.roundTrips),
+        ms(p50),
+        ms(percentile(row.times, 95)),
+        floor ? ms(floor) : "0",
+        floor ? `${(p50 / floor).toFixed(2)}x` : "-",
+        bytes(row.bytes),
+      ]);
+    }
+  }
+  say(table(
+    [
+      "RTT ms",
+      "tool",
+      "requests",
+      "round trips",
+      "p50 ms",
+      "p95 ms",
+      "floor ms",
+      "p50/floor",
+      "bytes to model",
+    ],
+    body,
+  ));
+  say();
+  say(`Peak RSS of the server (VmHWM): ${(res.rssKb / 1024).toFixed(0)} MiB.`);
+  for (const s of res.skipped) say(`Skipped ${s.tool}: ${s.why}.`);
+  const errors = [...res.rows.values()].flat().filter((r) => r.error);
+  for (const e of errors.slice(0, 5)) say(`Error from ${e.c.label}: ${e.error}`);
+  say();
+}
+
+async function main() {
+  const started = performance.now();
+  say(`## Benchmark (${QUICK ? "quick" : "full"} run, ${new Date().toISOString().slice(0, 10)})`);
+  say();
+  say(`Machine: ${machine()}.`);
+  say(
+    `Simulated PVE: round-trip latency per request as listed, ${COST_MS} ms server cost per ` +
+      "request (protected endpoints on 3 daemon workers). Each tool: one warm-up call, then " +
+      "the timed calls through the MCP SDK client over stdio; floor = sequential round trips × RTT.",
+  );
+  say();
+  const cs = await coldStart(QUICK ? 3 : 7);
+  say("### Cold start (spawn → answer), median of " + cs.runs + " runs");
+  say();
+  say(table(
+    ["server", "initialize ms", "first tools/list ms", "peak RSS MiB"],
+    [
+      ["proxmox-mcp", ms(cs.ours.init), ms(cs.ours.list), (cs.ours.rssKb / 1024).toFixed(0)],
+      [
+        "minimal one-tool server",
+        ms(cs.min.init),
+        ms(cs.min.list),
+        (cs.min.rssKb / 1024).toFixed(0),
+      ],
+      [
+        "ratio",
+        `${(cs.ours.init / cs.min.init).toFixed(2)}x`,
+        `${(cs.ours.list / cs.min.list).toFixed(2)}x`,
+        `${(cs.ours.rssKb / cs.min.rssKb).toFixed(2)}x`,
+      ],
+    ],
+  ));
+  say();
+  say(`PVE requests made by proxmox-mcp before its first tool call: ${cs.requestsBeforeCall}.`);
+  say();
+  for (const spec of CLUSTERS) printCluster(spec, await benchCluster(spec));
+  say(`Total bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  if (flags.out) await Deno.writeTextFile(flags.out, out.join("\n") + "\n");
+}
+
+await main();

@@ -1,0 +1,213 @@
+/**
+ * The one pipeline every mutating guest tool runs through:
+ *
+ * 1. resolve the guest (one GET) and let the tool read what else it needs;
+ * 2. checks: protected guest, offline node, already in the wanted state (a
+ *    clear, non-error answer, nothing sent), lock, the action's own rules;
+ * 3. confirmation of destructive actions (elicitation, else `confirm: true`);
+ * 4. the plan — the exact PVE calls, built as data first, so `dry_run`
+ *    returns it without sending anything but GETs;
+ * 5. execute: each call once, never retried; follow the task (progress,
+ *    cancellation, time bound) and read its last log lines;
+ * 6. audit every outcome (flushed before answering) and log one line.
+ *
+ * @example
+ * ```ts ignore
+ * import { runGuestAction } from "./action.ts";
+ * return runGuestAction(ctx, extra, {
+ *   tool: "start_vm", args, vmid: args.vmid, node: args.node, expect: "qemu",
+ *   plan: (g) => ({ verb: "start", destructive: false, expect: "running",
+ *     calls: [{ method: "POST", template: "/nodes/{node}/qemu/{vmid}/status/start",
+ *       params: { node: g.node, vmid: g.vmid } }] }),
+ * });
+ * ```
+ *
+ * @module
+ */
+
+import type { ToolContext } from "../tools/context.ts";
+import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
+import type { AuditRecord } from "./audit.ts";
+import { buildPath, type Params } from "../proxmox/client.ts";
+import { checkLock, checkNode, checkProtected, type CheckResult } from "./policy.ts";
+import { confirmAction } from "./confirm.ts";
+import { ActionRefused, guestLabel, type GuestTarget, resolveGuest } from "./target.ts";
+import type { ActionArgs, ActionResult } from "./result.ts";
+import { execute, out, targetOf, TaskFailed } from "./execute.ts";
+
+/** One PVE call of a plan. */
+export interface PlannedCall {
+  method: "POST" | "PUT" | "DELETE";
+  /** Template from the endpoint table, e.g. `/nodes/{node}/qemu/{vmid}/status/start`. */
+  template: string;
+  params: Params;
+}
+
+/** What a tool decides once it knows the guest. */
+export interface PlanDraft {
+  /** What is asked, for messages: "start", "create snapshot pre_upgrade". */
+  verb: string;
+  destructive: boolean;
+  /** Set when the guest is already in the wanted state: answered without sending anything. */
+  unchanged?: string;
+  /** Set when PVE would refuse in this state: a clear error, nothing sent. */
+  refuse?: string;
+  /** Locks this action may proceed under (e.g. `suspended` for start). */
+  allowLocks?: string[];
+  /** Extra checks the tool evaluated (e.g. PVE's protection flag, snapshot exists). */
+  checks?: CheckResult[];
+  /** The question for the user, for destructive actions. */
+  question?: string;
+  calls: PlannedCall[];
+  /** The state expected afterwards, e.g. "VM 100 running". */
+  expect: string;
+}
+
+/** A mutating tool's request to the pipeline. */
+export interface ActionSpec {
+  tool: string;
+  args: ActionArgs & Record<string, unknown>;
+  vmid: number;
+  node?: string;
+  /** The guest type the tool handles; undefined when it serves both. */
+  expect?: "qemu" | "lxc";
+  plan(g: GuestTarget): PlanDraft | Promise<PlanDraft>;
+}
+
+const MOOT: CheckResult = { check: "confirmation", verdict: "skip", detail: "not asked" };
+
+/** Runs one guest action through the pipeline (see the module doc). */
+export async function runGuestAction(
+  ctx: ToolContext,
+  extra: ToolExtra | undefined,
+  spec: ActionSpec,
+): Promise<ToolOutput<ActionResult>> {
+  const started = performance.now();
+  const audit = (rec: Omit<AuditRecord, "tool" | "args">) =>
+    recordAudit(ctx, spec, extra, started, rec);
+  let g: GuestTarget | undefined;
+  try {
+    g = await resolveGuest(ctx, {
+      vmid: spec.vmid,
+      node: spec.node,
+      expect: spec.expect,
+      tool: spec.tool,
+    });
+    const draft = await spec.plan(g);
+    const checks: CheckResult[] = [checkProtected(g, ctx.config.safety), checkNode(g)];
+    const lock = checkLock(g, draft.allowLocks);
+    const state: CheckResult = draft.unchanged
+      ? { check: "state", verdict: "skip", detail: draft.unchanged }
+      : draft.refuse
+      ? { check: "state", verdict: "fail", detail: draft.refuse }
+      : { check: "state", verdict: "pass", detail: "state allows the action" };
+    checks.push(state, ...(draft.unchanged ? [] : [lock]), ...(draft.checks ?? []));
+    // A refusal or no-op is known before asking: never bother the user for nothing.
+    const moot = !spec.args.dry_run &&
+      (!!draft.unchanged || checks.some((c) => c.verdict === "fail"));
+    const confirm = moot ? { check: MOOT, how: "not asked (nothing to do)" } : await confirmAction({
+      destructive: draft.destructive,
+      required: ctx.config.safety.confirm_destructive,
+      dryRun: spec.args.dry_run,
+      confirmArg: spec.args.confirm,
+      ask: extra?.elicitConfirm,
+      tool: spec.tool,
+      question: draft.question ?? `${draft.verb} ${guestLabel(g)} on ${g.node}?`,
+      title: `${draft.verb} ${guestLabel(g)}`,
+    });
+    checks.push(confirm.check);
+    const plan = draft.calls.map((c) => ({
+      method: c.method,
+      path: buildPath(c.template, c.params).path,
+      params: Object.fromEntries(
+        Object.entries(c.params).filter(([k, v]) =>
+          v !== undefined && !c.template.includes(`{${k}}`)
+        ),
+      ),
+    }));
+    const base = {
+      tool: spec.tool,
+      action: draft.verb,
+      target: { vmid: g.vmid, node: g.node, type: g.type, name: g.name },
+      upid: null,
+      exitstatus: null,
+      duration_ms: null,
+      log: [],
+      plan,
+      checks,
+      confirmation: confirm.how,
+      expected: draft.expect,
+    };
+    const firstFail = checks.find((c) => c.verdict === "fail");
+    if (spec.args.dry_run) {
+      const message = firstFail
+        ? `Dry run: would be refused: ${firstFail.detail}`
+        : draft.unchanged
+        ? `Dry run: ${draft.unchanged}; nothing would be sent.`
+        : `Dry run: would ${draft.verb} ${guestLabel(g)} on ${g.node} with ` +
+          `${plan.map((p) => `${p.method} ${p.path}`).join(", ")}; expected: ${draft.expect}.`;
+      await audit({ outcome: "dry-run", target: targetOf(g), reason: firstFail?.detail });
+      return out({ ...base, result: "dry-run", message, plan: draft.unchanged ? [] : plan });
+    }
+    const protectedFail = checks.find((c) => c.check === "protected" && c.verdict === "fail");
+    if (protectedFail) throw new ActionRefused(protectedFail.detail);
+    if (draft.unchanged) {
+      await audit({
+        outcome: "ok",
+        target: targetOf(g),
+        reason: draft.unchanged,
+        detail: { unchanged: true },
+      });
+      return out({
+        ...base,
+        result: "unchanged",
+        message: `${draft.unchanged}; nothing was sent.`,
+        plan: [],
+      });
+    }
+    if (firstFail) throw new ActionRefused(firstFail.detail);
+    return await execute(ctx, extra, { args: spec.args, guest: g, draft, base, audit });
+  } catch (e) {
+    if (e instanceof ActionRefused) {
+      await audit({
+        outcome: "refused",
+        target: g ? targetOf(g) : { vmid: spec.vmid },
+        reason: e.message,
+      });
+    } else if (!(e instanceof TaskFailed)) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await audit({ outcome: "error", target: g ? targetOf(g) : { vmid: spec.vmid }, reason });
+    }
+    throw e;
+  }
+}
+
+async function recordAudit(
+  ctx: ToolContext,
+  spec: ActionSpec,
+  extra: ToolExtra | undefined,
+  started: number,
+  rec: Omit<AuditRecord, "tool" | "args">,
+): Promise<void> {
+  const entry: AuditRecord = {
+    tool: spec.tool,
+    args: spec.args,
+    client: extra?.clientName,
+    ...rec,
+    duration_ms: rec.duration_ms ?? Math.round(performance.now() - started),
+  };
+  ctx.logger.info("action", {
+    tool: entry.tool,
+    outcome: entry.outcome,
+    vmid: entry.target?.vmid,
+    node: entry.target?.node,
+    upid: entry.upid,
+    reason: entry.reason,
+  });
+  try {
+    await ctx.audit.record(entry);
+  } catch (e) {
+    // The action already happened (or was refused): say so loudly, do not hide its result.
+    ctx.logger.error("audit write failed", { error: (e as Error).message, tool: entry.tool });
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The input fields every mutating tool accepts (confirm, dry_run, wait,
+ * timeout_s) and the output shape every one of them returns, so the model
+ * reads one format for all actions.
+ *
+ * @example
+ * ```ts
+ * import { actionInput } from "./result.ts";
+ * import { z } from "zod";
+ * const args = z.object(actionInput).parse({});
+ * console.log(args.wait, args.timeout_s, args.dry_run); // true 50 false
+ * ```
+ *
+ * @module
+ */
+
+import { z } from "zod";
+
+/**
+ * Default wait: under the 60 s request timeout most MCP clients use, so the
+ * answer (with the UPID) arrives before the client gives up on the call.
+ */
+export const DEFAULT_WAIT_S = 50;
+
+/** Arguments shared by every mutating tool. */
+export const actionInput = {
+  confirm: z.boolean().optional().describe(
+    "Set true only after the user agreed to this destructive action, when the client cannot " +
+      "ask them itself (no MCP elicitation). Ignored for non-destructive actions.",
+  ),
+  dry_run: z.boolean().default(false).describe(
+    "Only check and plan: returns the checks' verdicts and the exact PVE calls that would be " +
+      "made, sending nothing that changes anything.",
+  ),
+  wait: z.boolean().default(true).describe(
+    "Wait for the PVE task to end (default true); false returns its UPID at once " +
+      "(follow it with get_task_status).",
+  ),
+  timeout_s: z.number().int().min(1).max(3600).default(DEFAULT_WAIT_S).describe(
+    `Longest wait for the task in seconds (default ${DEFAULT_WAIT_S}); the task keeps running ` +
+      "after that and the answer carries its UPID.",
+  ),
+};
+
+/** What the common arguments look like once parsed. */
+export interface ActionArgs {
+  confirm?: boolean;
+  dry_run: boolean;
+  wait: boolean;
+  timeout_s: number;
+}
+
+const check = z.object({
+  check: z.string(),
+  verdict: z.enum(["pass", "fail", "ask", "skip"]),
+  detail: z.string(),
+});
+
+/** Output of every mutating tool. */
+export const actionOutput = {
+  tool: z.string(),
+  action: z.string().describe("What was asked, e.g. 'start', 'create snapshot pre_upgrade'"),
+  target: z.object({
+    vmid: z.number().int(),
+    node: z.string(),
+    type: z.enum(["qemu", "lxc"]),
+    name: z.string().nullable(),
+  }),
+  result: z.enum(["done", "unchanged", "started", "timeout", "cancelled", "dry-run"]).describe(
+    "done: task ended OK; unchanged: already in the wanted state, nothing sent; started: " +
+      "wait was false; timeout: still running (follow the UPID); dry-run: nothing sent",
+  ),
+  message: z.string(),
+  upid: z.string().nullable(),
+  exitstatus: z.string().nullable().describe("OK, WARNINGS: n, or the task's error text"),
+  duration_ms: z.number().nullable(),
+  log: z.array(z.string()).describe("Last lines of the task log"),
+  plan: z.array(z.object({
+    method: z.string(),
+    path: z.string(),
+    params: z.record(z.string(), z.unknown()),
+  })).describe("The PVE calls made (or, for a dry run, that would be made)"),
+  checks: z.array(check),
+  confirmation: z.string().describe(
+    "not needed, asked the user (accepted), confirm argument, or for a dry run what would happen",
+  ),
+  expected: z.string().describe("The state the guest should be in afterwards"),
+};
+
+/** The structured answer of a mutating tool. */
+export type ActionResult = z.infer<z.ZodObject<typeof actionOutput>>;

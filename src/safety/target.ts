@@ -1,0 +1,108 @@
+/**
+ * Finding the guest an action is about: one `GET /cluster/resources?type=vm`
+ * gives its node, type, state, lock, tags and template flag, whatever the
+ * cluster size. A wrong node or the wrong tool for the guest's type is refused
+ * with the right one named.
+ *
+ * @example
+ * ```ts ignore
+ * import { resolveGuest } from "./target.ts";
+ * const g = await resolveGuest(ctx, { vmid: 100, expect: "qemu", tool: "start_vm" });
+ * console.log(g.node, g.status); // "pve1" "running"
+ * ```
+ *
+ * @module
+ */
+
+import type { ToolContext } from "../tools/context.ts";
+import { asArray, asBool, asNumber, asString, asTags } from "../proxmox/lenient.ts";
+
+/** A guest as the cluster's status cache knows it. */
+export interface GuestTarget {
+  vmid: number;
+  node: string;
+  type: "qemu" | "lxc";
+  name: string | null;
+  /** running, stopped, paused (QEMU, where PVE reports it) or unknown (node offline). */
+  status: string;
+  lock: string | null;
+  tags: string[];
+  template: boolean;
+}
+
+/** A refusal the model can act on: nothing was sent to PVE. */
+export class ActionRefused extends Error {
+  constructor(message: string, readonly code = "refused") {
+    super(message);
+    this.name = "ActionRefused";
+  }
+}
+
+/** "VM 100 (web01)" or "CT 200 (dns01)". */
+export function guestLabel(g: Pick<GuestTarget, "type" | "vmid" | "name">): string {
+  return `${g.type === "qemu" ? "VM" : "CT"} ${g.vmid}${g.name ? ` (${g.name})` : ""}`;
+}
+
+/** What {@link resolveGuest} needs. */
+export interface ResolveOptions {
+  vmid: number;
+  /** The node the caller named, if any: must match. */
+  node?: string;
+  /** The guest type the tool handles; undefined for tools that serve both. */
+  expect?: "qemu" | "lxc";
+  /** The tool asking, to name its counterpart for the other type. */
+  tool?: string;
+}
+
+/** Names the tool for the other guest type: start_vm <-> start_container. */
+export function counterpart(tool: string): string {
+  if (tool.endsWith("_vm")) return tool.replace(/_vm$/, "_container");
+  if (tool.endsWith("_container")) return tool.replace(/_container$/, "_vm");
+  return tool;
+}
+
+/** Looks the guest up cluster-wide; refuses a wrong node, wrong type or unknown VMID. */
+export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Promise<GuestTarget> {
+  const rows = asArray(
+    await ctx.pve.get("/cluster/resources", { type: "vm" }),
+    "GET /cluster/resources",
+  );
+  const row = rows.find((r) =>
+    asNumber(r.vmid) === opts.vmid && (r.type === "qemu" || r.type === "lxc")
+  );
+  if (!row) {
+    throw new ActionRefused(
+      `No VM or container with VMID ${opts.vmid} in this cluster (or the token lacks ` +
+        `VM.Audit on /vms/${opts.vmid}, which hides it). get_vms and get_containers list the ` +
+        "guests this token can see.",
+      "not-found",
+    );
+  }
+  const g: GuestTarget = {
+    vmid: opts.vmid,
+    node: asString(row.node) ?? "?",
+    type: row.type as "qemu" | "lxc",
+    name: asString(row.name) ?? null,
+    status: asString(row.status) ?? "unknown",
+    lock: asString(row.lock) ?? null,
+    tags: asTags(row.tags),
+    template: asBool(row.template),
+  };
+  if (opts.node !== undefined && opts.node !== g.node) {
+    throw new ActionRefused(
+      `${guestLabel(g)} is on node ${g.node}, not ${opts.node}: call again with node ` +
+        `"${g.node}" (or leave node out).`,
+      "wrong-node",
+    );
+  }
+  if (opts.expect && opts.expect !== g.type) {
+    const other = opts.tool ? counterpart(opts.tool) : undefined;
+    throw new ActionRefused(
+      `${opts.vmid} is ${g.type === "lxc" ? "an LXC container" : "a QEMU VM"}, not ` +
+        `${opts.expect === "lxc" ? "a container" : "a VM"}` +
+        (other && other !== opts.tool ? `: use ${other} instead.` : "."),
+      "wrong-type",
+    );
+  }
+  return g;
+}

@@ -1,0 +1,173 @@
+// Structured results are read field by field here; typing each nested shape adds nothing.
+// deno-lint-ignore-file no-explicit-any
+/**
+ * The safety rails end to end: confirmation through MCP elicitation with a
+ * real SDK client that declares the capability (accepted, declined,
+ * cancelled, not ticked), read-only mode, a token without VM.PowerMgmt.
+ */
+
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
+import {
+  DEMO_TOKEN,
+  demoCluster,
+  type Simulator,
+  startSimulator,
+  tokenWithRole,
+} from "../support/simulator/mod.ts";
+import { simActions } from "../support/simulator/actions.ts";
+import { ElicitRequestSchema } from "../support/sdk_client.ts";
+import { assertRequestsValid } from "../support/schema_check.ts";
+import { auditLines, mutations, requestsDuring } from "./action_support.ts";
+
+const AUDITOR = tokenWithRole("PVEAuditor");
+
+async function withSim(fn: (sim: Simulator, dir: string) => Promise<void>) {
+  const sim = await startSimulator({ cluster: demoCluster(), tokens: [DEMO_TOKEN, AUDITOR] });
+  simActions(sim.state).durationMs = 100;
+  const dir = await Deno.makeTempDir({ prefix: "pmcp-safety-" });
+  try {
+    await fn(sim, dir);
+    assertRequestsValid(sim.requests);
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+Deno.test("confirmation through MCP elicitation (real SDK client)", async (t) => {
+  await withSim(async (sim, dir) => {
+    const auditFile = `${dir}/audit.jsonl`;
+    let srv: ServerUnderTest | undefined;
+    try {
+      srv = await startServer({
+        sim,
+        config: { audit: { file: auditFile } },
+        clientCapabilities: { elicitation: {} },
+      });
+      const s = srv;
+      const asked: any[] = [];
+      let answer: any = { action: "accept", content: { confirm: true } };
+      s.client.setRequestHandler(ElicitRequestSchema, (req: any) => {
+        asked.push(req.params);
+        return answer;
+      });
+
+      await t.step("declined: nothing sent, refused, audited", async () => {
+        answer = { action: "decline" };
+        let r: any;
+        const reqs = await requestsDuring(
+          sim,
+          // confirm: true from the model does not replace the user's answer.
+          async () => (r = await call(s, "stop_vm", { vmid: 100, confirm: true })),
+        );
+        assert(r.isError);
+        assertStringIncludes(textOf(r), "the user answered decline");
+        assertEquals(mutations(reqs), []);
+        assertEquals(asked.length, 1);
+        assertStringIncludes(asked[0].message, "Hard-stop VM 100 (web01) on pve1?");
+        assertEquals(asked[0].requestedSchema.properties.confirm.type, "boolean");
+        assertEquals(sim.state.guests.get(100)!.status, "running");
+        const line = (await auditLines(auditFile)).at(-1);
+        assertEquals([line.tool, line.outcome], ["stop_vm", "refused"]);
+        assertStringIncludes(line.client, "e2e-test/");
+      });
+
+      await t.step("cancelled, or accepted without ticking: refused", async () => {
+        for (const a of [{ action: "cancel" }, { action: "accept", content: { confirm: false } }]) {
+          answer = a;
+          let r: any;
+          const reqs = await requestsDuring(
+            sim,
+            async () => (r = await call(s, "reset_vm", { vmid: 100 })),
+          );
+          assert(r.isError, JSON.stringify(a));
+          assertEquals(mutations(reqs), []);
+        }
+      });
+
+      await t.step("accepted: the action runs, without confirm in the arguments", async () => {
+        answer = { action: "accept", content: { confirm: true } };
+        const before = asked.length;
+        const r: any = await call(s, "stop_vm", { vmid: 100 });
+        assert(!r.isError, textOf(r));
+        assertEquals(asked.length, before + 1);
+        assertEquals(r.structuredContent.confirmation, "asked the user (accepted)");
+        assertEquals(sim.state.guests.get(100)!.status, "stopped");
+        assertEquals((await auditLines(auditFile)).at(-1).outcome, "ok");
+      });
+
+      await t.step("non-destructive actions and no-ops never ask", async () => {
+        const before = asked.length;
+        let r: any = await call(s, "start_vm", { vmid: 100 });
+        assertEquals(r.structuredContent.result, "done");
+        r = await call(s, "stop_container", { vmid: 201 }); // already stopped
+        assertEquals(r.structuredContent.result, "unchanged");
+        assertEquals(asked.length, before);
+      });
+    } finally {
+      await srv?.close();
+    }
+  });
+});
+
+Deno.test("read-only mode: no mutating tool is offered or callable", async () => {
+  await withSim(async (sim) => {
+    const srv = await startServer({ sim, args: ["--read-only"] });
+    try {
+      const { tools } = await srv.client.listTools();
+      const names = tools.map((x) => x.name);
+      for (const n of ["start_vm", "stop_container", "create_snapshot", "delete_snapshot"]) {
+        assert(!names.includes(n), `${n} is not offered`);
+      }
+      for (const n of ["get_guest", "list_snapshots", "list_tasks", "get_task_status"]) {
+        assert(names.includes(n), `${n} is offered`);
+      }
+      assert(tools.every((x) => x.annotations?.readOnlyHint === true));
+      const r: any = await call(srv, "start_vm", { vmid: 105 });
+      assert(r.isError);
+      assertEquals(mutations(sim.requests), []);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+Deno.test("disabled toolsets are not offered", async () => {
+  await withSim(async (sim) => {
+    const srv = await startServer({
+      sim,
+      config: { tools: { disabled_toolsets: ["lifecycle", "snapshots"] } },
+    });
+    try {
+      const names = (await srv.client.listTools()).tools.map((x) => x.name);
+      assert(!names.some((n) => n.endsWith("_vm") || n.endsWith("_container")), names.join());
+      assert(!names.some((n) => n.includes("snapshot")), names.join());
+      assert(names.includes("list_tasks") && names.includes("get_guest"));
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+Deno.test("missing privilege: PVE's 403 names privilege and path", async () => {
+  await withSim(async (sim, dir) => {
+    const token = AUDITOR;
+    const srv = await startServer({ sim, token, config: { audit: { file: `${dir}/a.jsonl` } } });
+    try {
+      const r: any = await call(srv, "start_vm", { vmid: 105 });
+      assert(r.isError);
+      assertStringIncludes(textOf(r), "VM.PowerMgmt");
+      assertStringIncludes(textOf(r), "/vms/105");
+      assertEquals(sim.state.guests.get(105)!.status, "stopped");
+      const posts = mutations(sim.requests);
+      assertEquals(posts.map((q) => q.status), [403], "one POST, refused, never retried");
+      const line = (await auditLines(`${dir}/a.jsonl`)).at(-1);
+      assertEquals(line.outcome, "error");
+      assertStringIncludes(line.reason, "VM.PowerMgmt");
+      assert(!JSON.stringify(line).includes(token.secret));
+    } finally {
+      await srv.close();
+    }
+  });
+});

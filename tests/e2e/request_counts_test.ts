@@ -1,0 +1,277 @@
+/**
+ * Request counts, end to end: every tool the server lists makes a fixed number
+ * of PVE API requests per call, the same on an 8-node/100-guest cluster as on
+ * a 32-node/2,000-guest one (no N+1); start-up makes none; parallel calls
+ * share reads; a 20,000-guest listing stays small for the model.
+ */
+
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
+import { buildCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import type { ClusterState } from "../support/simulator/mod.ts";
+import type { Tool } from "../support/sdk_client.ts";
+import { assertRequestsValid } from "../support/schema_check.ts";
+
+interface Expectation {
+  /** Shown in failures. */
+  label: string;
+  /** Arguments beyond the common ones (node, vmid, dry_run, snapname, upid: see argsFor). */
+  args?: (s: ClusterState) => Record<string, unknown>;
+  /** API requests per call; may depend on node count, never on guest count. */
+  requests: (s: ClusterState) => number;
+  /** `requests` is an upper bound (fan-out that depends on the data, capped by the tool). */
+  atMost?: boolean;
+}
+
+const fixed = (n: number) => () => n;
+const online = (s: ClusterState) => [...s.nodes.values()].filter((n) => n.online).length;
+const onlineNode = (s: ClusterState) => s.localNode!;
+/** An online node that carries guests (round-robin spreads them over every node). */
+const busyNode = (s: ClusterState) =>
+  [...s.guests.values()].find((g) => s.nodes.get(g.node)?.online)!.node;
+const SNAP = "before_upgrade";
+
+/** A running guest of `type` on an online node, with one snapshot to act on. */
+function sampleGuest(s: ClusterState, type: "qemu" | "lxc") {
+  const g = [...s.guests.values()].find((x) =>
+    x.type === type && x.status === "running" && !x.template && s.nodes.get(x.node)?.online
+  )!;
+  if (!g.snapshots.some((x) => x.name === SNAP)) {
+    g.snapshots.push({ name: SNAP, description: "", snaptime: 1_700_000_000 });
+  }
+  return g;
+}
+
+/** The common arguments a tool's schema asks for, filled from the cluster; mutations dry-run. */
+function argsFor(tool: Tool, s: ClusterState): Record<string, unknown> {
+  const props = (tool.inputSchema.properties ?? {}) as Record<string, unknown>;
+  const required = new Set(tool.inputSchema.required ?? []);
+  const g = sampleGuest(s, /container|lxc/.test(tool.name) ? "lxc" : "qemu");
+  const args: Record<string, unknown> = {};
+  if (tool.annotations?.readOnlyHint !== true) args.dry_run = true;
+  if (required.has("vmid")) args.vmid = g.vmid;
+  if (required.has("node") || ("node" in props && args.vmid !== undefined)) args.node = g.node;
+  if (required.has("snapname")) args.snapname = SNAP;
+  if (required.has("upid")) {
+    args.node = g.node;
+    args.upid = s.startTask({ node: g.node, type: "qmstart", id: String(g.vmid), user: "root@pam" })
+      .upid;
+  }
+  return args;
+}
+
+/**
+ * Every tool, with its cost in requests. A tool added without an entry here fails the coverage
+ * step: decide its count (one round trip for cluster-wide reads) and add it.
+ */
+const EXPECTED: Record<string, Expectation[]> = {
+  get_nodes: [{ label: "all", requests: fixed(1) }],
+  get_node_status: [{
+    label: "one node",
+    args: (s) => ({ node: onlineNode(s) }),
+    requests: fixed(1),
+  }],
+  get_vms: [
+    { label: "default page", requests: fixed(1) },
+    { label: "one node", args: (s) => ({ node: busyNode(s) }), requests: fixed(1) },
+    {
+      label: "filters",
+      args: () => ({ status: "running", tag: "prod", name: "vm-1*", include_templates: false }),
+      requests: fixed(1),
+    },
+    { label: "big page", args: () => ({ limit: 1000, offset: 50 }), requests: fixed(1) },
+  ],
+  get_containers: [
+    { label: "default page", requests: fixed(1) },
+    { label: "one node", args: (s) => ({ node: busyNode(s) }), requests: fixed(1) },
+  ],
+  get_storage: [
+    { label: "all", requests: fixed(1) },
+    { label: "one node", args: (s) => ({ node: onlineNode(s) }), requests: fixed(1) },
+  ],
+  // /cluster/status and /cluster/resources, sent together.
+  get_cluster_status: [{ label: "all", requests: fixed(2) }],
+  get_pools: [{ label: "all", requests: fixed(1) }],
+  list_tasks: [{ label: "recent", requests: fixed(1) }],
+  get_metrics: [{ label: "node", args: (s) => ({ node: onlineNode(s) }), requests: fixed(1) }],
+  get_backup_jobs: [{ label: "all", requests: fixed(2) }],
+  get_firewall: [{ label: "cluster", requests: fixed(2) }],
+  get_ha_status: [{ label: "all", requests: fixed(2) }],
+  get_guest: [{ label: "vm", requests: fixed(3) }],
+  get_guest_ips: [{ label: "vm", requests: fixed(2) }],
+  list_snapshots: [{ label: "vm", requests: fixed(2) }],
+  get_task_status: [{ label: "task", requests: fixed(2) }],
+  get_task_log: [{ label: "task", requests: fixed(1) }],
+  diagnose_vm_issues: [{ label: "vm", requests: fixed(8) }],
+  // Per-node detail, sent concurrently (bounded by the client's gate).
+  analyze_cluster_health: [{ label: "cluster", requests: (s) => 4 + online(s) }],
+  // Per-node firewall and updates, plus at most 100 guests' firewall options.
+  analyze_security_posture: [
+    { label: "cluster", requests: (s) => 4 + 2 * online(s) + 100, atMost: true },
+  ],
+  // At most 50 guests' RRD data, plus storage RRD per node where usage calls for it.
+  suggest_resource_optimization: [
+    { label: "cluster", requests: (s) => 1 + 50 + 2 * online(s) + 1, atMost: true },
+  ],
+  // Mutating tools, dry_run: true (a dry run reads, never writes).
+  start_vm: [{ label: "dry run", requests: fixed(1) }],
+  stop_vm: [{ label: "dry run", requests: fixed(1) }],
+  reset_vm: [{ label: "dry run", requests: fixed(1) }],
+  shutdown_vm: [{ label: "dry run", requests: fixed(2) }],
+  reboot_vm: [{ label: "dry run", requests: fixed(2) }],
+  suspend_vm: [{ label: "dry run", requests: fixed(2) }],
+  resume_vm: [{ label: "dry run", requests: fixed(2) }],
+  start_container: [{ label: "dry run", requests: fixed(1) }],
+  stop_container: [{ label: "dry run", requests: fixed(1) }],
+  shutdown_container: [{ label: "dry run", requests: fixed(1) }],
+  reboot_container: [{ label: "dry run", requests: fixed(1) }],
+  suspend_container: [{ label: "dry run", requests: fixed(1) }],
+  resume_container: [{ label: "dry run", requests: fixed(1) }],
+  create_snapshot: [{ label: "dry run", requests: fixed(2) }],
+  delete_snapshot: [{ label: "dry run", requests: fixed(3) }],
+  rollback_snapshot: [{ label: "dry run", requests: fixed(2) }],
+};
+
+async function withServer(
+  sim: Simulator,
+  fn: (srv: ServerUnderTest) => Promise<void>,
+  config: Record<string, unknown> = {},
+) {
+  const srv = await startServer({ sim, config: { logging: { level: "WARNING" }, ...config } });
+  try {
+    await fn(srv);
+  } finally {
+    await srv.close();
+  }
+}
+
+/** Every expectation's measured and expected requests per call, keyed `tool label`. */
+async function measure(sim: Simulator, srv: ServerUnderTest) {
+  const { tools } = await srv.client.listTools();
+  const got: Record<string, number> = {};
+  const want: Record<string, number> = {};
+  for (const tool of tools) {
+    for (const c of EXPECTED[tool.name] ?? []) {
+      const args = { ...argsFor(tool, sim.state), ...c.args?.(sim.state) };
+      const before = sim.requests.length;
+      const r = await call(srv, tool.name, args);
+      assert(!r.isError, `${tool.name} (${c.label}) failed: ${textOf(r)}`);
+      const key = `${tool.name} ${c.label}`;
+      got[key] = sim.requests.length - before;
+      const limit = c.requests(sim.state);
+      // A bound holds when the count stays within it; show the count itself then.
+      want[key] = c.atMost && got[key] <= limit ? got[key] : limit;
+    }
+  }
+  return { got, want };
+}
+
+Deno.test("start-up makes no PVE request: tools/list answers before any network I/O", async () => {
+  const sim = await startSimulator({ cluster: buildCluster({ nodes: 8, guests: 100 }) });
+  try {
+    await withServer(sim, async (srv) => {
+      const { tools } = await srv.client.listTools();
+      assert(tools.length > 0);
+      assertEquals(sim.requests.length, 0, "no request before the first tool call");
+      await call(srv, "get_nodes");
+      assertEquals(sim.requests.length, 1, "the first call is the first request");
+    });
+  } finally {
+    await sim.close();
+  }
+});
+
+Deno.test("requests per tool call are fixed and do not grow with cluster size", async (t) => {
+  const small = await startSimulator({ cluster: buildCluster({ nodes: 8, guests: 100 }) });
+  const big = await startSimulator({ cluster: buildCluster({ nodes: 32, guests: 2000 }) });
+  try {
+    await t.step("every listed tool has an expected request count", async () => {
+      await withServer(small, async (srv) => {
+        const { tools } = await srv.client.listTools();
+        const missing = tools.map((x) => x.name).filter((n) => !(n in EXPECTED));
+        assertEquals(missing, [], "tools without a request-count expectation in this file");
+      });
+    });
+    await t.step("8 nodes, 100 guests", async () => {
+      await withServer(small, async (srv) => {
+        const { got, want } = await measure(small, srv);
+        assertEquals(got, want);
+      });
+    });
+    await t.step("32 nodes, 2,000 guests: the same counts", async () => {
+      await withServer(big, async (srv) => {
+        const { got, want } = await measure(big, srv);
+        assertEquals(got, want);
+      });
+    });
+    await t.step("every request is valid against the official schema", () => {
+      assertRequestsValid(small.requests);
+      assertRequestsValid(big.requests);
+    });
+  } finally {
+    await small.close();
+    await big.close();
+  }
+});
+
+Deno.test("parallel calls share one read; sequential calls read fresh unless across_calls", async () => {
+  const sim = await startSimulator({
+    cluster: buildCluster({ nodes: 8, guests: 100 }),
+    latencyMs: 50, // keeps the first read in flight while the second call arrives
+  });
+  const resourceReads = () =>
+    sim.requests.filter((q) => q.path === "/cluster/resources" && q.params.type === "vm").length;
+  try {
+    await withServer(sim, async (srv) => {
+      const [vms, cts] = await Promise.all([call(srv, "get_vms"), call(srv, "get_containers")]);
+      assert(!vms.isError && !cts.isError);
+      assertEquals(resourceReads(), 1, "two parallel listings, one /cluster/resources");
+      await call(srv, "get_vms");
+      assertEquals(resourceReads(), 2, "a later call reads fresh data (cache empties when idle)");
+    });
+    await withServer(sim, async (srv) => {
+      const before = resourceReads();
+      await call(srv, "get_vms");
+      await call(srv, "get_vms", { offset: 100 });
+      assertEquals(resourceReads() - before, 1, "paging within ttl_ms reuses the answer");
+    }, { cache: { across_calls: true, ttl_ms: 60_000 } });
+    await withServer(sim, async (srv) => {
+      const before = resourceReads();
+      await call(srv, "get_vms");
+      await call(srv, "get_vms");
+      assertEquals(resourceReads() - before, 2);
+    }, { cache: { enabled: false, across_calls: true } });
+  } finally {
+    await sim.close();
+  }
+});
+
+Deno.test("a 20,000-guest listing is paged and stays small for the model", async () => {
+  const sim = await startSimulator({ cluster: buildCluster({ nodes: 128, guests: 20_000 }) });
+  const size = (r: unknown) => new TextEncoder().encode(JSON.stringify(r)).length;
+  try {
+    await withServer(sim, async (srv) => {
+      for (const tool of ["get_vms", "get_containers"]) {
+        const r = await call(srv, tool);
+        const out = r.structuredContent as { total: number; returned: number; next_offset: number };
+        const want = [...sim.state.guests.values()].filter((g) =>
+          g.type === (tool === "get_vms" ? "qemu" : "lxc")
+        ).length;
+        assertEquals([out.total, out.returned, out.next_offset], [want, 100, 100]);
+        assert(size(r) < 64 * 1024, `${tool}: ${size(r)} bytes for the default page`);
+        const lines = textOf(r).split("\n");
+        assert(lines.length <= 102, `${tool}: ${lines.length} text lines`);
+        assertStringIncludes(textOf(r), `${want - 100} more: ask again with offset 100`);
+      }
+      const big = await call(srv, "get_vms", { limit: 1000 });
+      assert(size(big) < 512 * 1024, `limit 1000: ${size(big)} bytes`);
+      for (const tool of ["get_nodes", "get_storage", "get_cluster_status"]) {
+        const r = await call(srv, tool);
+        assert(!r.isError, textOf(r));
+        assert(size(r) < 128 * 1024, `${tool}: ${size(r)} bytes at 128 nodes`);
+      }
+    });
+  } finally {
+    await sim.close();
+  }
+});

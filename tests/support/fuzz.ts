@@ -1,0 +1,446 @@
+/**
+ * A small seeded property-based generator for tool arguments. From a tool's
+ * input JSON schema (as tools/list publishes it) it derives valid values,
+ * boundary values and hostile ones (wrong types, huge and odd strings, path
+ * and query metacharacters, bad VMIDs), plus `conforms`, a validator for the
+ * JSON-schema subset zod emits, so a test knows whether the server must refuse
+ * an argument set before any API request.
+ *
+ * Deterministic: the same seed gives the same cases; tests print the seed on
+ * failure (`FUZZ_SEED=... deno test ...` replays a run).
+ *
+ * @example
+ * ```ts
+ * import { fuzzCases, Rng } from "./fuzz.ts";
+ * const schema = {
+ *   type: "object",
+ *   properties: { node: { type: "string", pattern: "^[a-z0-9]+$" } },
+ *   required: ["node"],
+ * };
+ * const cases = fuzzCases(schema, new Rng(42), 20, { node: ["pve1"] });
+ * console.log(cases.length, cases[0].valid); // 20 true
+ * ```
+ *
+ * @module
+ */
+
+/** The JSON-schema subset tools publish (zod v4's `toJSONSchema` output). */
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  minItems?: number;
+  maxItems?: number;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  default?: unknown;
+  [k: string]: unknown;
+}
+
+/** mulberry32: tiny, fast, good enough to spread cases; deterministic per seed. */
+export class Rng {
+  #s: number;
+  constructor(readonly seed: number) {
+    this.#s = seed >>> 0;
+  }
+  /** A float in [0, 1). */
+  next(): number {
+    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /** An integer in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)];
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+/** The seed of a run: `FUZZ_SEED` when set (to replay a failure), else time-based. */
+export function runSeed(): number {
+  const env = Deno.env.get("FUZZ_SEED");
+  return env && /^\d+$/.test(env) ? Number(env) : Date.now() % 2 ** 31;
+}
+
+/** 100 KB: a string no argument legitimately needs, small enough to stay fast. */
+export const HUGE = "A".repeat(100 * 1024);
+
+/** Strings that break naive path building, query strings, logs or terminals. */
+export const HOSTILE_STRINGS: readonly string[] = [
+  "",
+  " ",
+  "../",
+  "..",
+  "../../access/users",
+  "pve1/qemu",
+  "pve1/../../cluster",
+  "%2F",
+  "pve1%2Fqemu",
+  "..%2F..%2Faccess",
+  "%252F",
+  "?x=1",
+  "pve1?node=pve2",
+  "#",
+  "pve1#frag",
+  "&",
+  "a&vmid=100",
+  "a=b",
+  "pve1\n",
+  "line\nbreak",
+  "\r\nX-Injected: 1",
+  "\u0000",
+  "pve1\u0000",
+  "\u202Eevil\u202C",
+  "zero\u200Bwidth",
+  "\uFEFFbom",
+  "😀",
+  "𝕡𝕧𝕖𝟙",
+  "ｐｖｅ１",
+  "NaN",
+  "Infinity",
+  "-1",
+  "1e309",
+  "0x64",
+  "null",
+  "undefined",
+  "true",
+  "[]",
+  "{}",
+  "' OR '1'='1",
+  "$(reboot)",
+  "`id`",
+  "; rm -rf /",
+  "<script>alert(1)</script>",
+  "{{node}}",
+  "${PROXMOX_TOKEN_VALUE}",
+  "\\..\\..\\windows",
+  "*",
+  "a".repeat(129),
+  "x".repeat(4096),
+  HUGE,
+];
+
+/** Numbers at and past every bound a VMID, limit or timeout has; floats; huge. */
+export const HOSTILE_NUMBERS: readonly number[] = [
+  -1,
+  0,
+  -0,
+  1,
+  99,
+  100,
+  100.5,
+  1.5,
+  -100,
+  999_999_999,
+  1_000_000_000,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  -(2 ** 53),
+  Number.MAX_SAFE_INTEGER + 2,
+  1e21,
+  1e308,
+  -1e308,
+  Number.EPSILON,
+];
+
+/** Values of every JSON type, for "wrong type" cases. */
+export const WRONG_TYPES: readonly unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  100,
+  "100",
+  "",
+  [],
+  ["100"],
+  {},
+  { node: "pve1" },
+];
+
+/** One generated argument set. */
+export interface FuzzCase {
+  args: Record<string, unknown>;
+  /** What was done, for failure messages. */
+  label: string;
+  /** Whether `args` conforms to the schema (undefined: the validator cannot tell). */
+  valid: boolean | undefined;
+}
+
+/** Known-good values by property name (e.g. live node names), preferred for valid values. */
+export type Hints = Record<string, readonly unknown[]>;
+
+/** Generates `n` cases: valid first (minimal, full), then one or more mutated properties. */
+export function fuzzCases(schema: JsonSchema, rng: Rng, n: number, hints: Hints = {}): FuzzCase[] {
+  const props = schema.properties ?? {};
+  const names = Object.keys(props);
+  const required = new Set(schema.required ?? []);
+  const valid = (all: boolean) => {
+    const args: Record<string, unknown> = {};
+    for (const k of names) {
+      if (all || required.has(k)) {
+        const v = validValue(props[k], rng, hints[k]);
+        if (v !== undefined) args[k] = v;
+      }
+    }
+    return args;
+  };
+  const out: FuzzCase[] = [];
+  const push = (args: Record<string, unknown>, label: string) =>
+    out.push({ args, label, valid: conforms(schema, args) });
+  push(valid(false), "valid: required only");
+  if (out.length < n) push(valid(true), "valid: every property");
+  while (out.length < n) {
+    const args = valid(rng.chance(0.5));
+    const roll = rng.next();
+    if (names.length === 0 || roll < 0.08) {
+      const key = rng.pick(["__proto__x", "extra", "node/../x", "constructor", "a".repeat(300)]);
+      args[key] = rng.pick(HOSTILE_STRINGS);
+      push(args, `unknown key ${JSON.stringify(key.slice(0, 20))}`);
+      continue;
+    }
+    if (roll < 0.14 && required.size) {
+      const k = rng.pick([...required]);
+      delete args[k];
+      push(args, `missing required ${k}`);
+      continue;
+    }
+    const muts = rng.chance(0.8) ? 1 : rng.int(2, Math.max(2, names.length));
+    const labels: string[] = [];
+    for (let i = 0; i < muts; i++) {
+      const k = rng.pick(names);
+      const [v, what] = hostileValue(props[k], rng);
+      args[k] = v;
+      labels.push(`${k}=${what}`);
+    }
+    push(args, labels.join(", "));
+  }
+  return out;
+}
+
+function typesOf(s: JsonSchema): string[] {
+  if (s.type) return Array.isArray(s.type) ? s.type : [s.type];
+  if (s.enum) return [...new Set(s.enum.map((v) => (v === null ? "null" : typeof v)))];
+  const alt = s.anyOf ?? s.oneOf;
+  return alt ? alt.flatMap(typesOf) : [];
+}
+
+/** A value that conforms to `s` (from `hints` when one fits), or undefined if none is found. */
+export function validValue(s: JsonSchema, rng: Rng, hints?: readonly unknown[]): unknown {
+  const fitting = (hints ?? []).filter((h) => conforms(s, h) === true);
+  if (fitting.length && rng.chance(0.85)) return rng.pick(fitting);
+  if (s.const !== undefined) return s.const;
+  if (s.enum?.length) return rng.pick(s.enum);
+  const alt = s.anyOf ?? s.oneOf;
+  if (alt?.length) return validValue(rng.pick(alt), rng, hints);
+  if (s.default !== undefined && rng.chance(0.3)) return s.default;
+  const type = rng.pick(typesOf(s).length ? typesOf(s) : ["string"]);
+  switch (type) {
+    case "boolean":
+      return rng.chance(0.5);
+    case "null":
+      return null;
+    case "integer":
+    case "number": {
+      const lo = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
+      const hi = Math.min(
+        s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : lo + 1000),
+        lo + 1000,
+      );
+      // Bounds matter most: pick them often.
+      return rng.pick([lo, hi, rng.int(lo, Math.max(lo, hi))]);
+    }
+    case "array": {
+      const len = rng.int(s.minItems ?? 0, Math.min(s.maxItems ?? 3, (s.minItems ?? 0) + 3));
+      const items = Array.from({ length: len }, () => validValue(s.items ?? {}, rng));
+      return items.every((v) => v !== undefined) ? items : undefined;
+    }
+    case "object": {
+      const args: Record<string, unknown> = {};
+      for (const k of s.required ?? []) args[k] = validValue(s.properties?.[k] ?? {}, rng);
+      return args;
+    }
+    default:
+      return validString(s, rng);
+  }
+}
+
+const STRING_POOL = ["pve1", "local", "snap1", "web", "abc", "a1", "test-1", "x", "prod", "ok"];
+
+function validString(s: JsonSchema, rng: Rng): string | undefined {
+  const min = s.minLength ?? 0;
+  const max = s.maxLength ?? 64;
+  const candidates = [...STRING_POOL];
+  for (let i = 0; i < 40; i++) {
+    const len = rng.int(Math.max(1, min), Math.max(1, Math.min(max, min + 12)));
+    const alpha = "abcdefghijklmnopqrstuvwxyz";
+    let str = alpha[rng.int(0, 25)];
+    while (str.length < len) str += rng.pick([...alpha, ..."0123456789-_."]);
+    candidates.push(str);
+  }
+  const ok = candidates.filter((c) => conforms(s, c) === true);
+  return ok.length ? rng.pick(ok) : undefined;
+}
+
+/** A value chosen to break `s` (or sit right at its edge), with a short description. */
+export function hostileValue(s: JsonSchema, rng: Rng): [unknown, string] {
+  const types = typesOf(s);
+  const roll = rng.next();
+  if (roll < 0.2) {
+    const v = rng.pick(WRONG_TYPES);
+    return [v, `wrong type ${JSON.stringify(v)}`];
+  }
+  if (types.includes("integer") || types.includes("number")) {
+    if (roll < 0.35) {
+      const v = rng.pick(HOSTILE_STRINGS);
+      return [v, `string ${preview(v)}`];
+    }
+    const edges = [s.minimum, s.maximum, s.exclusiveMinimum, s.exclusiveMaximum]
+      .filter((x): x is number => typeof x === "number")
+      .flatMap((x) => [x - 1, x, x + 1, x + 0.5]);
+    const v = rng.pick([...HOSTILE_NUMBERS, ...edges]);
+    return [v, `number ${v}`];
+  }
+  if (types.includes("boolean")) {
+    const v = rng.pick(["true", "false", 1, 0, "yes", null, "1"]);
+    return [v, `not a boolean ${JSON.stringify(v)}`];
+  }
+  if (types.includes("array")) {
+    const pick = rng.int(0, 3);
+    const v = pick === 0
+      ? rng.pick(HOSTILE_STRINGS)
+      : pick === 1
+      ? Array.from({ length: 10_000 }, (_, i) => `item${i}`)
+      : pick === 2
+      ? [rng.pick(HOSTILE_STRINGS), rng.pick(WRONG_TYPES)]
+      : [[["deep"]]];
+    return [v, `bad array (${pick})`];
+  }
+  if (s.enum && roll < 0.5) {
+    const first = String(s.enum[0] ?? "x");
+    const v = rng.pick([first.toUpperCase(), ` ${first}`, `${first}\n`, "other", ""]);
+    return [v, `not in enum ${preview(v)}`];
+  }
+  const v = rng.pick(HOSTILE_STRINGS);
+  return [v, `string ${preview(v)}`];
+}
+
+function preview(v: unknown): string {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 24 ? `${t.slice(0, 21)}...(${t.length})` : t;
+}
+
+/**
+ * Whether `v` conforms to `s`, for the subset zod emits; undefined when `s` uses
+ * keywords this validator does not know (then the caller must not rely on it).
+ */
+export function conforms(s: JsonSchema, v: unknown): boolean | undefined {
+  for (const k of ["$ref", "not", "if", "format", "patternProperties", "dependentRequired"]) {
+    if (k in s) return undefined;
+  }
+  const all = (rs: (boolean | undefined)[]) =>
+    rs.includes(false) ? false : rs.includes(undefined) ? undefined : true;
+  if (s.allOf) {
+    const r = all(s.allOf.map((x) => conforms(x, v)));
+    if (r !== true) return r;
+  }
+  if (s.anyOf || s.oneOf) {
+    const rs = (s.anyOf ?? s.oneOf)!.map((x) => conforms(x, v));
+    const n = rs.filter((r) => r === true).length;
+    if (rs.includes(undefined)) return undefined;
+    if (s.oneOf ? n !== 1 : n === 0) return false;
+  }
+  if (s.const !== undefined && JSON.stringify(s.const) !== JSON.stringify(v)) return false;
+  if (s.enum && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) return false;
+  if (s.type) {
+    const ok = (Array.isArray(s.type) ? s.type : [s.type]).some((t) => isType(t, v));
+    if (!ok) return false;
+  }
+  if (typeof v === "string") return stringConforms(s, v);
+  if (typeof v === "number") return numberConforms(s, v);
+  if (Array.isArray(v)) {
+    if (s.minItems !== undefined && v.length < s.minItems) return false;
+    if (s.maxItems !== undefined && v.length > s.maxItems) return false;
+    return s.items ? all(v.map((x) => conforms(s.items!, x))) : true;
+  }
+  if (v && typeof v === "object") return objectConforms(s, v as Record<string, unknown>, all);
+  return true;
+}
+
+function isType(t: string, v: unknown): boolean {
+  switch (t) {
+    case "string":
+      return typeof v === "string";
+    case "integer":
+      return typeof v === "number" && Number.isInteger(v);
+    case "number":
+      return typeof v === "number" && Number.isFinite(v);
+    case "boolean":
+      return typeof v === "boolean";
+    case "null":
+      return v === null;
+    case "array":
+      return Array.isArray(v);
+    case "object":
+      return v !== null && typeof v === "object" && !Array.isArray(v);
+    default:
+      return false;
+  }
+}
+
+function stringConforms(s: JsonSchema, v: string): boolean | undefined {
+  // JSON Schema counts code points, zod counts UTF-16 units: undecidable near the bound.
+  const astral = /[\uD800-\uDFFF]/.test(v);
+  if (s.minLength !== undefined && v.length < s.minLength) return astral ? undefined : false;
+  if (s.maxLength !== undefined && v.length > s.maxLength) return astral ? undefined : false;
+  // Without the `u` flag, as zod (and the server) test their patterns.
+  if (s.pattern !== undefined && !new RegExp(s.pattern).test(v)) return false;
+  return true;
+}
+
+function numberConforms(s: JsonSchema, v: number): boolean {
+  if (s.minimum !== undefined && v < s.minimum) return false;
+  if (s.maximum !== undefined && v > s.maximum) return false;
+  if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return false;
+  if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return false;
+  if (s.multipleOf !== undefined && !Number.isInteger(v / s.multipleOf)) return false;
+  return true;
+}
+
+function objectConforms(
+  s: JsonSchema,
+  v: Record<string, unknown>,
+  all: (rs: (boolean | undefined)[]) => boolean | undefined,
+): boolean | undefined {
+  for (const k of s.required ?? []) if (!(k in v)) return false;
+  const results: (boolean | undefined)[] = [];
+  for (const [k, x] of Object.entries(v)) {
+    const p = s.properties?.[k];
+    if (p) results.push(conforms(p, x));
+    else if (s.additionalProperties === false) return false;
+    else if (s.additionalProperties && typeof s.additionalProperties === "object") {
+      results.push(conforms(s.additionalProperties, x));
+    }
+  }
+  return all(results);
+}
