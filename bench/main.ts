@@ -8,9 +8,10 @@
  *
  * @example
  * ```sh
- * deno task bench            # full matrix (a few minutes)
+ * deno task bench            # default matrix (about five minutes)
  * deno task bench --quick    # small matrix (well under a minute)
- * deno task bench --out bench/last.md --reps 20 --cost 2
+ * deno task bench --full     # every cluster at every latency (long)
+ * deno task bench --clusters 32x2000 --latencies 20 --tools get_vms,get_nodes --reps 20
  * ```
  *
  * @module
@@ -29,23 +30,54 @@ const { values: flags } = parseArgs({
   args: Deno.args,
   options: {
     quick: { type: "boolean", default: false },
+    full: { type: "boolean", default: false },
     reps: { type: "string" },
+    clusters: { type: "string" },
+    latencies: { type: "string" },
+    tools: { type: "string" },
     cost: { type: "string", default: "2" },
     out: { type: "string" },
   },
 });
 
+interface Cell {
+  nodes: number;
+  guests: number;
+  latencies: number[];
+}
+
 const QUICK = flags.quick;
-const CLUSTERS = QUICK ? [{ nodes: 1, guests: 10 }, { nodes: 8, guests: 500 }] : [
-  { nodes: 1, guests: 10 },
-  { nodes: 8, guests: 500 },
-  { nodes: 32, guests: 2000 },
-  { nodes: 128, guests: 20_000 },
-];
-const LATENCIES = QUICK ? [0, 20] : [0, 5, 20, 50];
+const ALL_LATENCIES = [0, 5, 20, 50];
+/**
+ * Default: every latency on the 32-node cluster (the reference table), 0 and 20 ms elsewhere, so
+ * the run stays near five minutes with ~45 tools. `--full` runs every latency everywhere.
+ */
+function matrix(): Cell[] {
+  const lat = flags.latencies?.split(",").map(Number);
+  if (flags.clusters) {
+    return flags.clusters.split(",").map((c) => {
+      const [nodes, guests] = c.split("x").map(Number);
+      return { nodes, guests, latencies: lat ?? ALL_LATENCIES };
+    });
+  }
+  if (QUICK) {
+    return [{ nodes: 1, guests: 10 }, { nodes: 8, guests: 500 }].map((c) => ({
+      ...c,
+      latencies: lat ?? [0, 20],
+    }));
+  }
+  const some = flags.full ? ALL_LATENCIES : [0, 20];
+  return [
+    { nodes: 1, guests: 10, latencies: lat ?? some },
+    { nodes: 8, guests: 500, latencies: lat ?? some },
+    { nodes: 32, guests: 2000, latencies: lat ?? ALL_LATENCIES },
+    { nodes: 128, guests: 20_000, latencies: lat ?? some },
+  ];
+}
+const ONLY = flags.tools ? new Set(flags.tools.split(",")) : undefined;
 const COST_MS = Number(flags.cost);
 const repsFor = (guests: number) =>
-  flags.reps ? Number(flags.reps) : QUICK ? 5 : guests >= 10_000 ? 8 : 12;
+  flags.reps ? Number(flags.reps) : QUICK || guests >= 10_000 ? 5 : 9;
 /** Latency used to tell sequential round trips apart from parallel requests. */
 const PROBE_LATENCY = 40;
 
@@ -89,11 +121,13 @@ async function timeCall(srv: Spawned, sim: Simulator, c: ToolCase) {
   return { wall, reqs, r, error: text };
 }
 
-async function benchCluster(spec: { nodes: number; guests: number }) {
+async function benchCluster(spec: Cell) {
   const sim = await startSimulator({ cluster: buildCluster(spec), costMs: COST_MS });
   const srv = await spawnOurs(configFor(sim, undefined, { logging: { level: "WARNING" } }));
   try {
-    const { cases, skipped } = toolCases(srv.tools, sim.state);
+    const all = toolCases(srv.tools, sim.state);
+    const cases = all.cases.filter((c) => !ONLY || ONLY.has(c.tool));
+    const skipped = all.skipped.filter((x) => !ONLY || ONLY.has(x.tool));
     // Round trips: at a clear latency, requests of one wave arrive together.
     sim.setLatency(PROBE_LATENCY);
     const probe = new Map<string, { requests: number; roundTrips: number }>();
@@ -105,7 +139,7 @@ async function benchCluster(spec: { nodes: number; guests: number }) {
       });
     }
     const rows = new Map<number, Row[]>();
-    for (const latency of LATENCIES) {
+    for (const latency of spec.latencies) {
       sim.setLatency(latency);
       const list: Row[] = [];
       for (const c of cases) {
@@ -130,7 +164,7 @@ async function benchCluster(spec: { nodes: number; guests: number }) {
 }
 
 function printCluster(
-  spec: { nodes: number; guests: number },
+  spec: Cell,
   res: Awaited<ReturnType<typeof benchCluster>>,
 ) {
   say(`### ${spec.nodes} node(s), ${spec.guests.toLocaleString("en")} guests`);
@@ -177,7 +211,11 @@ function printCluster(
 
 async function main() {
   const started = performance.now();
-  say(`## Benchmark (${QUICK ? "quick" : "full"} run, ${new Date().toISOString().slice(0, 10)})`);
+  say(
+    `## Benchmark (${QUICK ? "quick" : flags.full ? "full" : "default"} run, ${
+      new Date().toISOString().slice(0, 10)
+    })`,
+  );
   say();
   say(`Machine: ${machine()}.`);
   say(
@@ -210,7 +248,7 @@ async function main() {
   say();
   say(`PVE requests made by proxmox-mcp before its first tool call: ${cs.requestsBeforeCall}.`);
   say();
-  for (const spec of CLUSTERS) printCluster(spec, await benchCluster(spec));
+  for (const spec of matrix()) printCluster(spec, await benchCluster(spec));
   say(`Total bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   if (flags.out) await Deno.writeTextFile(flags.out, out.join("\n") + "\n");
 }

@@ -47,12 +47,14 @@ const userId = z.string().regex(/^[^\s:/@]+@[A-Za-z][A-Za-z0-9.\-_]+$/, {
 
 /** A DNS name (labels of letters, digits, '-', '_'), an IPv4 address, or an IPv6 one. */
 const HOST_RE =
-  /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?|\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?)$/;
+  /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$/;
 
 export const ProxmoxSchema = z.strictObject({
   // Only a name or an address: anything else ("pve/x", "evil#", "a b") would change the URL
   // the token is sent to.
-  host: z.string().min(1, { message: "is empty: set the PVE host name or IP" }).regex(HOST_RE, {
+  host: z.string().min(1, { message: "is empty: set the PVE host name or IP" }).max(253, {
+    message: "is too long for a host name (at most 253 characters)",
+  }).regex(HOST_RE, {
     message: "must be a host name, IPv4 or IPv6 address (no scheme, port, path or spaces), " +
       "e.g. pve1.example.com",
   }),

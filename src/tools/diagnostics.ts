@@ -12,12 +12,8 @@ import { z } from "zod";
 import { defineTool, READ_ONLY } from "./registry.ts";
 import { nodeName, vmid } from "./schemas.ts";
 import { Probe } from "../diagnostics/fetch.ts";
-import {
-  gatherClusterHealth,
-  gatherGuest,
-  gatherOptimization,
-  gatherSecurity,
-} from "../diagnostics/collect.ts";
+import { gatherClusterHealth, gatherGuest, gatherOptimization } from "../diagnostics/collect.ts";
+import { gatherSecurity } from "../diagnostics/collect_security.ts";
 import { analyzeClusterHealth } from "../diagnostics/cluster_health.ts";
 import { diagnoseGuest } from "../diagnostics/vm_issues.ts";
 import { analyzeOptimization } from "../diagnostics/optimization.ts";
