@@ -24,6 +24,7 @@ import { ReadCache } from "./proxmox/cache.ts";
 import { createTransport } from "./proxmox/transport.ts";
 import type { ToolContext } from "./tools/context.ts";
 import { FileAuditLog, NullAuditLog } from "./safety/audit.ts";
+import { PermissionWatcher } from "./safety/permission_watch.ts";
 
 /** Options beyond the configuration file. */
 export interface ContextOptions {
@@ -103,9 +104,15 @@ export async function createContext(
   const audit = config.audit.file
     ? new FileAuditLog(config.audit.file, redactor, { maxBytes: config.audit.max_bytes })
     : new NullAuditLog();
-  const ctx: ToolContext = { pve, config, logger, redactor, audit };
+  const watch = (client: PveClient) => {
+    const w = new PermissionWatcher(client, logger, config.tools.permissions_refresh_s * 1000);
+    client.setGuard(w);
+    return w;
+  };
+  const ctx: ToolContext = { pve, config, logger, redactor, audit, permissions: watch(pve) };
   if (isMultiCluster(config)) {
     ctx.clusters = await clusterContexts(ctx, (c) => createPveClient(config, c, logger, opts));
+    for (const c of ctx.clusters.values()) if (c.pve !== pve) c.permissions = watch(c.pve);
   }
   return ctx;
 }

@@ -16,6 +16,7 @@ import { SERVER_NAME, VERSION } from "./version.ts";
 import type { ToolContext } from "./tools/context.ts";
 import { selectTools } from "./tools/index.ts";
 import { registerTools } from "./tools/registry.ts";
+import { fitToPermissions } from "./safety/tool_visibility.ts";
 import { clusterNote } from "./tools/cluster_scope.ts";
 import { registerPrompts, registerResources } from "./prompts.ts";
 
@@ -32,7 +33,7 @@ export function buildServer(ctx: ToolContext): McpServer {
       instructions: INSTRUCTIONS + clusterNote(ctx),
     },
   );
-  registerTools(server, selectTools(ctx.config), ctx);
+  fitToPermissions(server, registerTools(server, selectTools(ctx.config), ctx), ctx);
   registerPrompts(server);
   registerResources(server, ctx);
   return server;

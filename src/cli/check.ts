@@ -73,18 +73,22 @@ async function checkCluster(ctx: ToolContext): Promise<number> {
   for (const [priv, paths] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
     out(`  ${priv.padEnd(28)} ${paths.sort().join(", ")}`);
   }
-  out("\nTools:");
-  let usable = 0;
   const tools = selectTools(config);
-  for (const t of tools) {
-    const ok = t.privileges.length === 0 || t.privileges.some((p) => byName.has(p));
-    if (ok) usable++;
+  const usableTool = (t: (typeof tools)[number]) =>
+    t.privileges.length === 0 || t.privileges.some((p) => byName.has(p));
+  out("\nToolsets:");
+  out(`  ${"toolset".padEnd(14)} ${"usable".padEnd(8)} missing privileges`);
+  for (const set of new Set(tools.map((t) => t.toolset))) {
+    const members = tools.filter((t) => t.toolset === set);
+    const blocked = members.filter((t) => !usableTool(t));
+    const missing = [...new Set(blocked.map((t) => t.privileges.join(" or ")))];
     out(
-      `  ${ok ? "ok     " : "MISSING"} ${t.name.padEnd(28)} ${
-        ok ? "" : `needs ${t.privileges.join(" or ")}`
+      `  ${set.padEnd(14)} ${`${members.length - blocked.length}/${members.length}`.padEnd(8)} ${
+        missing.length ? `${missing.join("; ")} (${blocked.map((t) => t.name).join(", ")})` : "-"
       }`,
     );
   }
+  const usable = tools.filter(usableTool).length;
   out(`\n${usable} of ${tools.length} tools usable with this token.`);
   return EXIT.OK;
 }

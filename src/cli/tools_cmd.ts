@@ -10,7 +10,10 @@ import type { Config, ToolsConfig } from "../config/schema.ts";
 import { isMutating } from "../tools/registry.ts";
 
 /** Prints the tool list (opt-in tools need the whole configuration); returns the exit code. */
-export function listTools(tools: ToolsConfig | Config, json: boolean): number {
+export function listTools(
+  tools: Pick<ToolsConfig, "read_only" | "disabled_toolsets"> | Config,
+  json: boolean,
+): number {
   const selected = selectTools(tools);
   const readOnly = "tools" in tools ? tools.tools.read_only : tools.read_only;
   if (json) {

@@ -98,6 +98,10 @@ export const ToolsSchema = z.strictObject({
   read_only: boolFrom().default(false),
   /** Toolsets switched off by name (see `proxmox-mcp tools`). */
   disabled_toolsets: z.array(z.string().min(1)).default([]),
+  /** Hide tools the API token has no privilege for (from /access/permissions). */
+  hide_unpermitted: boolFrom().default(true),
+  /** How often the token's privileges are read again (seconds; 0: only after 401/403). */
+  permissions_refresh_s: intFrom(0, 86_400).default(300),
 });
 
 export const AuditSchema = z.strictObject({
@@ -192,7 +196,7 @@ export const ConfigSchema = z.strictObject({
   clusters: z.record(z.string(), ClusterSchema).optional(),
   default_cluster: z.string().optional(),
   logging: LoggingSchema.default({ level: "INFO" }),
-  tools: ToolsSchema.default({ read_only: false, disabled_toolsets: [] }),
+  tools: ToolsSchema.prefault({}),
   audit: AuditSchema.default({}),
   /** Short read cache of PVE GETs (every key has a default). */
   cache: CacheSchema.prefault({}),

@@ -93,6 +93,14 @@ export function buildPath(template: string, params: Params): { path: string; res
   return { path, rest };
 }
 
+/** Checks a call against what the token may do before it is sent (safety/permission_watch.ts). */
+export interface RequestGuard {
+  /** An error to answer instead of sending the request, or `undefined` to go ahead. */
+  precheck(method: HttpMethod, template: string, params: Params): Promise<PveError | undefined>;
+  /** Told about every 401/403 PVE answers, so what it knows can be refreshed. */
+  denied(): void;
+}
+
 /** A small counting semaphore. */
 class Gate {
   #free: number;
@@ -120,6 +128,7 @@ export class PveClient {
   readonly #cache?: ReadCache;
   readonly #gate: Gate;
   readonly #inflight = new Map<string, Promise<unknown>>();
+  #guard?: RequestGuard;
 
   constructor(opts: PveClientOptions) {
     const { cache, ...rest } = opts;
@@ -155,8 +164,26 @@ export class PveClient {
     return this.#opts.tokenId;
   }
 
+  /** Installs the permission pre-check (one per client). */
+  setGuard(guard: RequestGuard | undefined): void {
+    this.#guard = guard;
+  }
+
+  /** Runs `send` unless the guard refuses the call first. */
+  #guarded<T>(method: HttpMethod, template: string, params: Params, send: () => Promise<T>) {
+    if (!this.#guard) return send();
+    return this.#guard.precheck(method, template, params).then((refusal) => {
+      if (refusal) throw refusal;
+      return send();
+    });
+  }
+
   /** GET; identical concurrent GETs share one request, fresh answers may come from the cache. */
   get<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
+    return this.#guarded("GET", template, params, () => this.#get<T>(template, params, opts));
+  }
+
+  #get<T>(template: string, params: Params, opts: CallOptions): Promise<T> {
     const { path, rest } = buildPath(template, params);
     const query = encodeParams(rest).toString();
     const key = query ? `${path}?${query}` : path;
@@ -194,10 +221,12 @@ export class PveClient {
 
   /** DELETE (query parameters, no body): never retried. */
   delete<T = unknown>(template: string, params: Params = {}, opts: CallOptions = {}): Promise<T> {
-    const { path, rest } = buildPath(template, params);
-    return this.#invalidating(() =>
-      this.#send<T>("DELETE", template, path, encodeParams(rest).toString(), undefined, opts)
-    );
+    return this.#guarded("DELETE", template, params, () => {
+      const { path, rest } = buildPath(template, params);
+      return this.#invalidating(() =>
+        this.#send<T>("DELETE", template, path, encodeParams(rest).toString(), undefined, opts)
+      );
+    });
   }
 
   /** Frees pooled connections. */
@@ -206,10 +235,12 @@ export class PveClient {
   }
 
   #mutate<T>(method: HttpMethod, template: string, params: Params, opts: CallOptions) {
-    const { path, rest } = buildPath(template, params);
-    return this.#invalidating(() =>
-      this.#send<T>(method, template, path, "", encodeParams(rest).toString(), opts)
-    );
+    return this.#guarded(method, template, params, () => {
+      const { path, rest } = buildPath(template, params);
+      return this.#invalidating(() =>
+        this.#send<T>(method, template, path, "", encodeParams(rest).toString(), opts)
+      );
+    });
   }
 
   /**
@@ -287,6 +318,7 @@ export class PveClient {
           ms: Math.round(performance.now() - started),
         });
       }
+      if (res.status === 401 || res.status === 403) this.#guard?.denied();
       const data = parseAnswer<T>(res.status, res.statusText, res.body, { method, path });
       onBody?.(res.body); // only answers that parsed as a success reach the cache
       return data;

@@ -72,19 +72,25 @@ export function matchEndpoint(method: string, path: string): EndpointMatch | und
   let best: EndpointMatch | undefined;
   let bestLiterals = -1;
   for (const c of compiled) {
-    if (c.spec.method !== method || c.segments.length !== parts.length) continue;
+    // PVE routes storage content with `fragmentDelimiter => ''`: a volume id keeps its slashes
+    // (`local:backup/vzdump-...`), so a final `{volume}` takes the rest of the path.
+    const rest = c.segments.at(-1) === "{volume}" && parts.length > c.segments.length;
+    const cut = rest
+      ? [...parts.slice(0, c.segments.length - 1), parts.slice(c.segments.length - 1).join("/")]
+      : parts;
+    if (c.spec.method !== method || c.segments.length !== cut.length) continue;
     const pathParams: Record<string, string> = {};
     let literals = 0;
     let ok = true;
-    for (let i = 0; i < parts.length; i++) {
+    for (let i = 0; i < cut.length; i++) {
       const seg = c.segments[i];
       if (seg.startsWith("{")) {
-        if (parts[i] === "") {
+        if (cut[i] === "") {
           ok = false;
           break;
         }
-        pathParams[seg.slice(1, -1)] = parts[i];
-      } else if (seg === parts[i]) literals++;
+        pathParams[seg.slice(1, -1)] = cut[i];
+      } else if (seg === cut[i]) literals++;
       else {
         ok = false;
         break;

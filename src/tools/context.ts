@@ -9,6 +9,7 @@ import type { Config } from "../config/schema.ts";
 import type { Logger, Redactor } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
 import type { AuditSink } from "../safety/audit.ts";
+import type { PermissionWatcher } from "../safety/permission_watch.ts";
 
 /** Shared state handed to every tool call. */
 export interface ToolContext {
@@ -18,6 +19,8 @@ export interface ToolContext {
   redactor: Redactor;
   /** Where mutating calls are recorded (a null sink when no audit file is configured). */
   audit: AuditSink;
+  /** The token's privileges, kept fresh; also the client's pre-send guard. */
+  permissions?: PermissionWatcher;
   /** Every configured cluster's context, default first; absent with a single cluster. */
   clusters?: ReadonlyMap<string, ToolContext>;
 }

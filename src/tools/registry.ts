@@ -32,6 +32,7 @@ import type { Config } from "../config/schema.ts";
 import { PveError } from "../proxmox/errors.ts";
 import { clusterShapes, inCluster } from "./cluster_scope.ts";
 import { type ClientSide, withClientSide } from "../safety/client.ts";
+import type { ToolHandle } from "../safety/tool_visibility.ts";
 
 /**
  * The MCP request context a tool receives (signal, progress token, notifications), plus what
@@ -135,12 +136,17 @@ export function parseArgs(tool: AnyTool, raw: unknown): Record<string, unknown> 
   return z.strictObject(tool.input).parse(raw ?? {}) as Record<string, unknown>;
 }
 
-/** Registers tools on an MCP server. */
-export function registerTools(server: McpServer, tools: readonly AnyTool[], ctx: ToolContext) {
+/** Registers tools on an MCP server; returns their handles by name. */
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyTool[],
+  ctx: ToolContext,
+): Map<string, ToolHandle> {
+  const handles = new Map<string, ToolHandle>();
   for (const tool of tools) {
     // Several clusters: a `cluster` argument and `cluster` output fields (cluster_scope.ts).
     const shapes = clusterShapes(tool, ctx);
-    server.registerTool(tool.name, {
+    const handle = server.registerTool(tool.name, {
       title: tool.title,
       description: tool.description,
       inputSchema: shapes.input,
@@ -150,5 +156,7 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], ctx:
       const full = withClientSide(server, extra);
       return inCluster(tool, args, ctx, (a, c) => invokeTool(tool, a, c, full));
     });
+    handles.set(tool.name, { tool, handle });
   }
+  return handles;
 }

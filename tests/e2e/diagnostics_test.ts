@@ -7,23 +7,10 @@
  */
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import {
-  type SimToken,
-  type Simulator,
-  startSimulator,
-  tokenWithRole,
-} from "../support/simulator/mod.ts";
-import { AUDIT_TOKEN, healthyCluster, SCENARIOS } from "../support/simulator/scenarios.ts";
-import { insightOf } from "../support/simulator/insight_model.ts";
+import { call, textOf } from "../support/harness.ts";
+import { ids, one, withServer } from "./diag_support.ts";
+import { SCENARIOS } from "../support/simulator/scenarios.ts";
 import { GiB } from "../support/simulator/builders.ts";
-import { assertRequestsValid } from "../support/schema_check.ts";
-
-const ids = (r: any) => (r.structuredContent.findings as any[]).map((f) => f.id).sort();
-const one = (r: any, id: string, res?: string) =>
-  (r.structuredContent.findings as any[]).find((f) =>
-    f.id === id && (!res || f.resource.id === res)
-  );
 
 /** Finding ids each scenario must trip, per diagnostic (cluster health is in the scenario). */
 const EXPECT: Record<
@@ -40,27 +27,6 @@ const EXPECT: Record<
     sec: ["firewall.cluster.disabled", "firewall.guest.disabled", "firewall.node.disabled"],
   },
 };
-
-async function withServer(
-  scenario: { state: Simulator["state"]; token: SimToken },
-  fn: (srv: ServerUnderTest, sim: Simulator) => Promise<void>,
-  config: Record<string, unknown> | ((sim: Simulator) => Record<string, unknown>) = {},
-) {
-  const sim = await startSimulator({ cluster: scenario.state, tokens: [scenario.token] });
-  let srv: ServerUnderTest | undefined;
-  try {
-    srv = await startServer({
-      sim,
-      token: scenario.token,
-      config: typeof config === "function" ? config(sim) : config,
-    });
-    await fn(srv, sim);
-    assertRequestsValid(sim.requests);
-  } finally {
-    await srv?.close();
-    await sim.close();
-  }
-}
 
 Deno.test("each scenario trips exactly its findings in all four diagnostics", async (t) => {
   for (const [name, sc] of Object.entries(SCENARIOS)) {
@@ -240,99 +206,6 @@ Deno.test("evidence carries the exact numbers, thresholds and sources", async (t
       assertEquals(one(r, "firewall.node.disabled").resource, { type: "node", id: "pve2" });
       const g = one(r, "firewall.guest.disabled");
       assertEquals([g.evidence.values.guests_checked, g.evidence.values.guests], [5, ["vm:101"]]);
-    });
-  });
-});
-
-Deno.test("missing privileges are reported as not checked, never skipped silently", async () => {
-  // VM-only token: no Sys.Audit anywhere, so quorum, HA, nodes and storage cannot be read.
-  const token = tokenWithRole("PVEVMUser", { tokenid: "vmuser", path: "/vms" });
-  await withServer({ state: healthyCluster(), token }, async (srv) => {
-    const r = await call(srv, "analyze_cluster_health");
-    assert(!r.isError, textOf(r));
-    const nc = (r.structuredContent as any).not_checked.map((
-      n: any,
-    ) => [n.check, n.privilege, n.path]);
-    assertEquals(nc, [
-      ["cluster.quorum", "Sys.Audit", "/"],
-      ["ha.error", "Sys.Audit", "/"],
-      ["node.pressure", "Sys.Audit", "/nodes"],
-      ["storage.usage", "Datastore.Audit", "/storage"],
-    ]);
-    assertStringIncludes(textOf(r), "not checked: missing privilege Sys.Audit on /");
-  });
-});
-
-Deno.test("security: token privileges, privsep, root@pam, TLS off, updates, console", async (t) => {
-  await t.step("Administrator token: escalation, node control, updates listed", async () => {
-    const state = healthyCluster();
-    insightOf(state).apt.pve1 = [
-      { Package: "pve-manager", OldVersion: "9.1.2", Version: "9.1.3", Origin: "Proxmox" },
-      {
-        Package: "openssl",
-        OldVersion: "3.5.1-1",
-        Version: "3.5.1-1+deb13u1",
-        Origin: "Debian",
-        Section: "security",
-      },
-    ];
-    const token = tokenWithRole("Administrator", { tokenid: "admin" });
-    await withServer({ state, token }, async (srv) => {
-      const r = await call(srv, "analyze_security_posture");
-      assertEquals(ids(r), [
-        "node.updates.pending",
-        "token.privileges.escalation",
-        "token.privileges.node_control",
-        // An Administrator token of an Administrator user: as wide as its user.
-        "token.privsep.off",
-      ]);
-      const esc = one(r, "token.privileges.escalation");
-      assertEquals(esc.severity, "critical");
-      assert(esc.evidence.values.privileges.includes("Permissions.Modify on /"));
-      const upd = one(r, "node.updates.pending");
-      assertEquals([
-        upd.severity,
-        upd.evidence.values.updates,
-        upd.evidence.values.security_updates,
-      ], [
-        "warning",
-        2,
-        1,
-      ]);
-      assertEquals((r.structuredContent as any).not_checked, []);
-    });
-  });
-
-  await t.step("root@pam without privsep, TLS verification off, loose console", async () => {
-    const token: SimToken = {
-      ...tokenWithRole("Administrator", { user: "root@pam", tokenid: "mcp" }),
-      privsep: false,
-    };
-    await withServer({ state: healthyCluster(), token }, async (srv) => {
-      const r = await call(srv, "analyze_security_posture");
-      const got = ids(r);
-      for (const id of ["token.root", "config.tls.verify_off", "config.console.loose"]) {
-        assert(got.includes(id), `${id} in ${got}`);
-      }
-      assert(!got.includes("token.privsep.off"), "root is reported as root, not as privsep");
-      assertEquals(one(r, "config.console.loose").evidence.values.issues, [
-        "allow_shell is true (any shell command)",
-      ]);
-    }, (sim) => ({
-      proxmox: { host: sim.hostname, port: sim.port, verify_ssl: false },
-      console: { enabled: true, allow_shell: true },
-    }));
-  });
-
-  await t.step("a token without privilege separation", async () => {
-    const token: SimToken = { ...AUDIT_TOKEN, tokenid: "nosep", privsep: false };
-    await withServer({ state: healthyCluster(), token }, async (srv) => {
-      const f = one(await call(srv, "analyze_security_posture"), "token.privsep.off");
-      assertEquals(f.severity, "warning");
-      assertEquals(
-        f.evidence.source,
-        "GET /access/permissions, GET /access/permissions?userid=mcp@pve",
-      );
     });
   });
 });

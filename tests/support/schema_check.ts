@@ -92,16 +92,20 @@ function indexed(byKey: Map<string, SchemaMethod>): ApiSchema {
       let best: { entry: SchemaMethod; pathParams: Record<string, string> } | undefined;
       let bestLiterals = -1;
       for (const { e, segs } of list) {
-        if (e.method !== method || segs.length !== parts.length) continue;
+        // A final `{volume}` keeps its slashes, as PVE's storage content routes do.
+        const cut = segs.at(-1) === "{volume}" && parts.length > segs.length
+          ? [...parts.slice(0, segs.length - 1), parts.slice(segs.length - 1).join("/")]
+          : parts;
+        if (e.method !== method || segs.length !== cut.length) continue;
         const pathParams: Record<string, string> = {};
         let literals = 0;
         const ok = segs.every((s, i) => {
           if (s.startsWith("{")) {
-            pathParams[s.slice(1, -1)] = parts[i];
-            return parts[i] !== "";
+            pathParams[s.slice(1, -1)] = cut[i];
+            return cut[i] !== "";
           }
-          if (s === parts[i]) literals++;
-          return s === parts[i];
+          if (s === cut[i]) literals++;
+          return s === cut[i];
         });
         if (ok && literals > bestLiterals) {
           [best, bestLiterals] = [{ entry: e, pathParams }, literals];

@@ -15,3 +15,5 @@ export { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 export type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";

@@ -153,6 +153,13 @@ export function verifyParams(
   }
   if (!additionalProperties) {
     for (const name of Object.keys(params)) {
+      // The schema writes numbered keys once, as `net[n]`: net0, net1, ... follow that rule.
+      const numbered = name.replace(/\d+$/, "[n]");
+      if (numbered !== name && numbered in rules) {
+        const err = checkValue(rules[numbered], params[name]);
+        if (err) errors[name] = err;
+        continue;
+      }
       if (!(name in rules)) {
         errors[name] =
           "property is not defined in schema and the schema does not allow additional properties";
