@@ -17,6 +17,7 @@ import type { ToolContext } from "./tools/context.ts";
 import { selectTools } from "./tools/index.ts";
 import { registerTools } from "./tools/registry.ts";
 import { fitToPermissions } from "./safety/tool_visibility.ts";
+import { shapeToolsList } from "./tools/list_shaping.ts";
 import { clusterNote } from "./tools/cluster_scope.ts";
 import { registerPrompts, registerResources } from "./prompts.ts";
 
@@ -33,7 +34,8 @@ export function buildServer(ctx: ToolContext): McpServer {
       instructions: INSTRUCTIONS + clusterNote(ctx),
     },
   );
-  fitToPermissions(server, registerTools(server, selectTools(ctx.config), ctx), ctx);
+  const handles = registerTools(server, selectTools(ctx.config), ctx);
+  shapeToolsList(server, fitToPermissions(server, handles, ctx));
   registerPrompts(server);
   registerResources(server, ctx);
   return server;

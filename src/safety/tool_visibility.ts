@@ -40,14 +40,17 @@ function watchersOf(ctx: ToolContext): PermissionWatcher[] {
   return [...new Set(all.filter((w): w is PermissionWatcher => w !== undefined))];
 }
 
-/** Hides (or annotates) tools the token cannot use, now and whenever privileges change. */
+/**
+ * Hides (or annotates) tools the token cannot use, now and whenever privileges change.
+ * Returns what tools/list should await first (bounded), so the first list is already fitted.
+ */
 export function fitToPermissions(
   server: McpServer,
   handles: ReadonlyMap<string, ToolHandle>,
   ctx: ToolContext,
-): void {
+): (() => Promise<void>) | undefined {
   const watchers = watchersOf(ctx);
-  if (!watchers.length) return;
+  if (!watchers.length) return undefined;
   const hide = ctx.config.tools.hide_unpermitted;
   const apply = () => {
     for (const { tool, handle } of handles.values()) {
@@ -76,25 +79,17 @@ export function fitToPermissions(
     previousClose?.();
     for (const u of unsubscribe) u();
   };
-  waitBeforeFirstList(server, refresh);
+  return boundedWait(refresh);
 }
 
 /** Lets tools/list wait (bounded) for the privileges, so the first list is already fitted. */
-function waitBeforeFirstList(server: McpServer, refresh: () => Promise<unknown>) {
-  // The SDK keeps handlers in a private map; if that ever changes, lists are simply not delayed
-  // and list_changed corrects them once the privileges arrive.
-  type Handler = (req: unknown, extra: unknown) => unknown;
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })
-    ._requestHandlers;
-  const original = handlers?.get("tools/list");
-  if (!handlers || !original) return;
-  handlers.set("tools/list", async (req, extra) => {
+function boundedWait(refresh: () => Promise<unknown>): () => Promise<void> {
+  return async () => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       refresh(),
       new Promise((r) => (timer = setTimeout(r, FIRST_LIST_WAIT_MS))),
     ]);
     clearTimeout(timer);
-    return original(req, extra);
-  });
+  };
 }

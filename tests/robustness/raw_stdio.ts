@@ -128,7 +128,9 @@ export function spawnRaw(
       return r;
     },
     async exited() {
-      await Promise.race([statusP, new Promise((r) => setTimeout(r, 0))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([statusP, new Promise((r) => (timer = setTimeout(r, 0)))]);
+      clearTimeout(timer);
       return status?.code;
     },
     async close() {

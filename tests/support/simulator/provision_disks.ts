@@ -8,7 +8,7 @@
  * @module
  */
 
-import { PveError, paramError, type RouteContext } from "./routing.ts";
+import { paramError, PveError, type RouteContext } from "./routing.ts";
 import { formatSize, nextDiskNumber, parseDisk, requireContent } from "./provision_model.ts";
 import type { GuestModel } from "./state.ts";
 

@@ -64,7 +64,9 @@ export function provisionOf(state: ClusterState): ProvisionModel {
 function defaults(state: ClusterState): ProvisionModel {
   const now = Math.floor(Date.now() / 1000);
   const nodes = [...state.nodes.keys()];
-  const bridges = Object.fromEntries(nodes.map((n, i) => [n, i === 0 ? ["vmbr0", "vmbr1"] : ["vmbr0"]]));
+  const bridges = Object.fromEntries(
+    nodes.map((n, i) => [n, i === 0 ? ["vmbr0", "vmbr1"] : ["vmbr0"]]),
+  );
   const files: FileVolume[] = [];
   for (const s of state.storages.values()) {
     const on = s.shared ? [undefined] : (s.nodes ?? nodes);
@@ -155,7 +157,9 @@ export function diskKeys(g: GuestModel): string[] {
   const re = g.type === "qemu"
     ? /^(scsi|virtio|sata|ide|efidisk|tpmstate|unused)\d+$/
     : /^(rootfs|mp\d+|unused\d+)$/;
-  return Object.keys(g.config).filter((k) => re.test(k) && !String(g.config[k]).includes("media=cdrom"));
+  return Object.keys(g.config).filter((k) =>
+    re.test(k) && !String(g.config[k]).includes("media=cdrom")
+  );
 }
 
 /** A parsed disk value. */
@@ -221,9 +225,11 @@ export function nextUnused(g: GuestModel): string {
 
 /** Keeps `maxdisk` in step with the boot disk, as the status cache reports it. */
 export function syncMaxdisk(g: GuestModel): void {
-  const key = g.type === "lxc" ? "rootfs" : ["scsi0", "virtio0", "sata0", "ide0"].find((k) =>
-    k in g.config && !String(g.config[k]).includes("media=cdrom")
-  );
+  const key = g.type === "lxc"
+    ? "rootfs"
+    : ["scsi0", "virtio0", "sata0", "ide0"].find((k) =>
+      k in g.config && !String(g.config[k]).includes("media=cdrom")
+    );
   if (key && g.config[key]) g.maxdisk = parseDisk(String(g.config[key])).size || g.maxdisk;
 }
 
