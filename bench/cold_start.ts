@@ -52,5 +52,12 @@ export async function coldStart(runs: number) {
     rssKb: percentile(list.map((f) => f.rssKb), 50),
   });
   // Every spawn listed its tools and made no call: any request here is start-up network I/O.
-  return { runs, ours: median(ours), min: median(min), requestsBeforeCall: sim.requests.length };
+  const before = [...new Set(sim.requests.map((q) => `${q.method} ${q.path}`))];
+  return {
+    runs,
+    ours: median(ours),
+    min: median(min),
+    requestsBeforeCall: sim.requests.length / runs,
+    pathsBeforeCall: before,
+  };
 }

@@ -246,7 +246,13 @@ async function main() {
     ],
   ));
   say();
-  say(`PVE requests made by proxmox-mcp before its first tool call: ${cs.requestsBeforeCall}.`);
+  say(
+    `PVE requests per start of proxmox-mcp before its first tool call: ${cs.requestsBeforeCall}` +
+      (cs.pathsBeforeCall.length
+        ? ` (${cs.pathsBeforeCall.join(", ")}, after the handshake)`
+        : "") +
+      ".",
+  );
   say();
   for (const spec of matrix()) printCluster(spec, await benchCluster(spec));
   say(`Total bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);

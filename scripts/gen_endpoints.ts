@@ -54,6 +54,7 @@ POST /nodes/{node}/qemu/{vmid}/status/suspend
 POST /nodes/{node}/qemu/{vmid}/status/resume
 GET /nodes/{node}/qemu/{vmid}/config
 POST /nodes/{node}/qemu/{vmid}/config
+PUT /nodes/{node}/qemu/{vmid}/config
 PUT /nodes/{node}/qemu/{vmid}/resize
 POST /nodes/{node}/qemu/{vmid}/move_disk
 PUT /nodes/{node}/qemu/{vmid}/cloudinit

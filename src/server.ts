@@ -20,21 +20,37 @@ import { fitToPermissions } from "./safety/tool_visibility.ts";
 import { shapeToolsList } from "./tools/list_shaping.ts";
 import { clusterNote } from "./tools/cluster_scope.ts";
 import { registerPrompts, registerResources } from "./prompts.ts";
+import { type McpTaskStore, TaskTable } from "./mcp_tasks/store.ts";
+
+/** Options of {@linkcode buildServer}. */
+export interface BuildOptions {
+  /**
+   * Where MCP tasks live (src/mcp_tasks/store.ts). HTTP passes one view per bearer token of a
+   * process-wide table, so tasks outlive a stateless request; default: a table of its own.
+   */
+  tasks?: McpTaskStore;
+}
 
 const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cluster_status or " +
   "get_nodes; get_vms and get_containers list guests cluster-wide in one call (use filters and " +
   "offset for big clusters). Sizes are bytes, CPU values fractions of 1.";
 
 /** A ready-to-connect MCP server for the given context. */
-export function buildServer(ctx: ToolContext): McpServer {
+export function buildServer(ctx: ToolContext, opts: BuildOptions = {}): McpServer {
+  const tasks = opts.tasks ?? new TaskTable().forOwner("local");
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
     {
-      capabilities: { tools: { listChanged: true } },
+      capabilities: {
+        tools: { listChanged: true },
+        // Long PVE jobs as MCP tasks (spec 2025-11-25): tools/call may return a task.
+        tasks: { requests: { tools: { call: {} } }, list: {}, cancel: {} },
+      },
+      taskStore: tasks,
       instructions: INSTRUCTIONS + clusterNote(ctx),
     },
   );
-  const handles = registerTools(server, selectTools(ctx.config), ctx);
+  const handles = registerTools(server, selectTools(ctx.config), ctx, tasks);
   shapeToolsList(server, fitToPermissions(server, handles, ctx));
   registerPrompts(server);
   registerResources(server, ctx);

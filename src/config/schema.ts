@@ -98,6 +98,10 @@ export const ToolsSchema = z.strictObject({
   read_only: boolFrom().default(false),
   /** Toolsets switched off by name (see `proxmox-mcp tools`). */
   disabled_toolsets: z.array(z.string().min(1)).default([]),
+  /** Opt-in toolsets, off unless named here: provisioning (create, clone, ...), backups. */
+  enabled_toolsets: z.array(z.enum(["provisioning", "backups"], {
+    error: "names an unknown opt-in toolset: use provisioning and/or backups",
+  })).default([]),
   /** Hide tools the API token has no privilege for (from /access/permissions). */
   hide_unpermitted: boolFrom().default(true),
   /** How often the token's privileges are read again (seconds; 0: only after 401/403). */

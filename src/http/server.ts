@@ -22,7 +22,8 @@
 import { type McpServer, WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import type { HttpConfig } from "../config/schema.ts";
 import type { ToolContext } from "../tools/context.ts";
-import { buildServer } from "../server.ts";
+import { type BuildOptions, buildServer } from "../server.ts";
+import { TaskTable } from "../mcp_tasks/store.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
 import type { BearerAuth, Principal } from "./auth.ts";
 import {
@@ -44,7 +45,7 @@ export interface HttpServerOptions {
   auth: BearerAuth;
   listen: ListenAddress;
   /** Builds the MCP server for a context (default: the real one). */
-  build?: (ctx: ToolContext) => McpServer;
+  build?: (ctx: ToolContext, opts?: BuildOptions) => McpServer;
 }
 
 /** A running HTTP server. */
@@ -68,7 +69,11 @@ export function createHandler(opts: HttpServerOptions) {
     ...ctx,
     config: { ...ctx.config, tools: { ...ctx.config.tools, read_only: true } },
   };
-  const serverFor = (p: Principal) => build(p.readOnly ? readOnlyCtx : ctx);
+  // MCP tasks outlive the request (stateless) or belong to a session (stateful): one table for
+  // the process, one view per bearer token; the SDK adds the session id where there is one.
+  const taskTable = new TaskTable();
+  const serverFor = (p: Principal) =>
+    build(p.readOnly ? readOnlyCtx : ctx, { tasks: taskTable.forOwner(p.name) });
   const policy: OriginPolicy = {
     allowedHosts: settings.allowed_hosts,
     allowedOrigins: settings.allowed_origins,
@@ -186,7 +191,13 @@ export function createHandler(opts: HttpServerOptions) {
     return res;
   }
 
-  return { handle, close: async () => await sessions?.closeAll() };
+  return {
+    handle,
+    close: async () => {
+      await sessions?.closeAll();
+      taskTable.close();
+    },
+  };
 }
 
 /** Listens on `opts.listen` and serves until shut down. */

@@ -56,6 +56,11 @@ export interface PlanDraft {
   allowLocks?: string[];
   /** Extra checks the tool evaluated (e.g. PVE's protection flag, snapshot exists). */
   checks?: CheckResult[];
+  /**
+   * The guest is only read, never changed (backup, clone source): a protected guest is then
+   * not refused — protection guards against changes.
+   */
+  readsGuest?: boolean;
   /** The question for the user, for destructive actions. */
   question?: string;
   calls: PlannedCall[];
@@ -94,7 +99,12 @@ export async function runGuestAction(
       tool: spec.tool,
     });
     const draft = await spec.plan(g);
-    const checks: CheckResult[] = [checkProtected(g, ctx.config.safety), checkNode(g)];
+    const checks: CheckResult[] = [
+      draft.readsGuest
+        ? { check: "protected", verdict: "pass", detail: "the guest is only read, not changed" }
+        : checkProtected(g, ctx.config.safety),
+      checkNode(g),
+    ];
     const lock = checkLock(g, draft.allowLocks);
     const state: CheckResult = draft.unchanged
       ? { check: "state", verdict: "skip", detail: draft.unchanged }

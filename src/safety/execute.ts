@@ -21,8 +21,13 @@ import { guestLabel, type GuestTarget } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import type { PlanDraft, PlannedCall } from "./action.ts";
 import { formatAction } from "../format/actions.ts";
+import { stopPveTask } from "../mcp_tasks/link.ts";
+import { cancelledAnswer } from "./task_cancel.ts";
 
 const LOG_TAIL = 20;
+
+/** An MCP task is not bound by timeout_s (nobody is blocked): it follows the PVE task this long. */
+export const MCP_TASK_WAIT_S = 24 * 3600;
 
 /** Records one audit line for the running action. */
 export type AuditFn = (rec: Omit<AuditRecord, "tool" | "args">) => Promise<void>;
@@ -57,6 +62,11 @@ export async function execute(
     const answer = await send(ctx, call);
     if (typeof answer === "string" && parseUpid(answer)) upid = answer;
   }
+  const task = extra?.mcpTask;
+  if (upid) {
+    const bound = upid;
+    task?.bind(bound, () => stopPveTask(ctx.pve, bound));
+  }
   const target = targetOf(g);
   if (!upid) {
     const ms = Math.round(performance.now() - t0);
@@ -77,19 +87,28 @@ export async function execute(
       message: `${label}: ${draft.verb} started as task ${upid}; follow it with get_task_status.`,
     });
   }
-  const progress = progressSender(extra, draft.verb, label, args.timeout_s);
+  const waitS = task ? Math.max(args.timeout_s, MCP_TASK_WAIT_S) : args.timeout_s;
+  const progress = progressSender(extra, draft.verb, label, waitS);
   await progress?.(0);
   const end = await waitForTask(ctx.pve, upid, {
-    timeoutMs: args.timeout_s * 1000,
+    timeoutMs: waitS * 1000,
     signal: extra?.signal,
-    onPoll: progress ? ({ elapsedMs }) => progress(elapsedMs) : undefined,
+    onPoll: ({ elapsedMs }) => {
+      task?.status(`${draft.verb} ${label}: PVE task ${upid} running for ${
+        Math.round(elapsedMs / 1000)
+      } s`);
+      return progress?.(elapsedMs);
+    },
   });
   const ms = Math.round(performance.now() - t0);
+  if (task?.cancelled) {
+    return await cancelledAnswer(ctx, { task, end, upid, ms, label, verb: draft.verb, base, audit });
+  }
   if (end.state !== "stopped") {
     const outcome = end.state === "timeout" ? "timeout" : "cancelled";
     await audit({ outcome, target, upid, duration_ms: ms });
     const why = end.state === "timeout"
-      ? `still running after ${args.timeout_s} s (the task goes on in PVE)`
+      ? `still running after ${waitS} s (the task goes on in PVE)`
       : "no longer waited for (request cancelled; the task goes on in PVE)";
     return out({
       ...base,

@@ -44,11 +44,20 @@ export function shapeToolsList(server: McpServer, before?: () => Promise<unknown
     ._requestHandlers;
   const original = handlers?.get("tools/list");
   if (!handlers || !original) return;
+  // Converting every zod schema costs hundreds of ms per list: keep the answer until a tool
+  // changes (enable/disable/update all go through sendToolListChanged).
+  let cached: unknown;
+  const notify = server.sendToolListChanged.bind(server);
+  server.sendToolListChanged = () => {
+    cached = undefined;
+    notify();
+  };
   handlers.set("tools/list", async (req, extra) => {
     if (before) await before();
+    if (cached) return cached;
     const result = await original(req, extra) as { tools?: Array<Record<string, unknown>> };
     if (!result?.tools) return result;
-    return {
+    cached = {
       ...result,
       tools: result.tools.map((t) => ({
         ...t,
@@ -56,5 +65,6 @@ export function shapeToolsList(server: McpServer, before?: () => Promise<unknown
         ...(t.outputSchema ? { outputSchema: compactSchema(t.outputSchema) } : {}),
       })),
     };
+    return cached;
   });
 }

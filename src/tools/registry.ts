@@ -33,12 +33,19 @@ import { PveError } from "../proxmox/errors.ts";
 import { clusterShapes, inCluster } from "./cluster_scope.ts";
 import { type ClientSide, withClientSide } from "../safety/client.ts";
 import type { ToolHandle } from "../safety/tool_visibility.ts";
+import type { McpTaskLink } from "../mcp_tasks/link.ts";
+import type { McpTaskStore } from "../mcp_tasks/store.ts";
+import { registerTaskTool } from "../mcp_tasks/runner.ts";
 
 /**
  * The MCP request context a tool receives (signal, progress token, notifications), plus what
- * the client can do (ask its user: `elicitConfirm`) and its name (src/safety/client.ts).
+ * the client can do (ask its user: `elicitConfirm`) and its name (src/safety/client.ts), and,
+ * when the call runs as an MCP task, the link to that task (src/mcp_tasks/link.ts).
  */
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification> & ClientSide;
+export type ToolExtra =
+  & RequestHandlerExtra<ServerRequest, ServerNotification>
+  & ClientSide
+  & { mcpTask?: McpTaskLink };
 
 /** What a tool's `run` returns. */
 export interface ToolOutput<O> {
@@ -62,6 +69,11 @@ export interface ToolDef<
    * any use (empty: open to every token). Drives `check` and the permission-aware tool list.
    */
   privileges: readonly string[];
+  /**
+   * Starts PVE tasks, so it is offered as an MCP task tool (`taskSupport: "optional"`).
+   * Default: any mutating tool whose output has a `upid` field (see {@linkcode isLongRunning}).
+   */
+  longRunning?: boolean;
   /** Opt-in tools: offered only when this says yes for the configuration (see selectTools). */
   enabledWhen?: (config: Config) => boolean;
   input: I;
@@ -95,6 +107,14 @@ export const READ_ONLY: ToolAnnotations = {
 /** Whether a tool changes anything (read-only mode removes these). */
 export function isMutating(tool: AnyTool): boolean {
   return tool.annotations.readOnlyHint !== true;
+}
+
+/**
+ * Whether a tool runs as an MCP task when the client asks: its `longRunning` flag, else any
+ * mutating tool whose answer carries a UPID (every tool on the action pipeline).
+ */
+export function isLongRunning(tool: AnyTool): boolean {
+  return tool.longRunning ?? (isMutating(tool) && "upid" in (tool.output as z.ZodRawShape));
 }
 
 /** Turns a thrown error into the text the model sees, without secrets. */
@@ -136,26 +156,34 @@ export function parseArgs(tool: AnyTool, raw: unknown): Record<string, unknown> 
   return z.strictObject(tool.input).parse(raw ?? {}) as Record<string, unknown>;
 }
 
-/** Registers tools on an MCP server; returns their handles by name. */
+/**
+ * Registers tools on an MCP server; returns their handles by name. With a task store,
+ * long-running tools (see {@linkcode isLongRunning}) are registered as MCP task tools.
+ */
 export function registerTools(
   server: McpServer,
   tools: readonly AnyTool[],
   ctx: ToolContext,
+  tasks?: McpTaskStore,
 ): Map<string, ToolHandle> {
   const handles = new Map<string, ToolHandle>();
   for (const tool of tools) {
     // Several clusters: a `cluster` argument and `cluster` output fields (cluster_scope.ts).
     const shapes = clusterShapes(tool, ctx);
-    const handle = server.registerTool(tool.name, {
+    const meta = {
       title: tool.title,
       description: tool.description,
       inputSchema: shapes.input,
       outputSchema: shapes.output,
       annotations: { title: tool.title, ...tool.annotations },
-    }, (args: Record<string, unknown>, extra: ToolExtra) => {
+    };
+    const run = (args: Record<string, unknown>, extra: ToolExtra) => {
       const full = withClientSide(server, extra);
       return inCluster(tool, args, ctx, (a, c) => invokeTool(tool, a, c, full));
-    });
+    };
+    const handle = tasks && isLongRunning(tool)
+      ? registerTaskTool(server, tool.name, meta, tasks, ctx.logger, run)
+      : server.registerTool(tool.name, meta, run);
     handles.set(tool.name, { tool, handle });
   }
   return handles;

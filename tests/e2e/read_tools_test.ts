@@ -287,7 +287,11 @@ Deno.test("a wrong token gives a clear tool error, never the secret", async () =
     assertStringIncludes(textOf(r), "rejected the API token (401");
     assert(!textOf(r).includes(wrong.secret));
     assert(!srv.stderr().includes(wrong.secret));
-    assertEquals(sim.requests.filter((q) => q.status === 401).length, 1, "a 401 is not retried");
+    // The permission snapshot read after the handshake is refused too; neither is retried.
+    const refused = sim.requests.filter((q) => q.status === 401).map((q) => q.path);
+    assertEquals(refused.filter((p) => p === "/nodes"), ["/nodes"], "a 401 is not retried");
+    assert(refused.every((p) => p === "/nodes" || p === "/access/permissions"), `${refused}`);
+    assert(refused.filter((p) => p === "/access/permissions").length <= 2, "no refresh loop");
   } finally {
     await srv.close();
     await sim.close();

@@ -1,7 +1,7 @@
 /**
  * Request counts, end to end: every tool the server lists makes a fixed number
  * of PVE API requests per call, the same on an 8-node/100-guest cluster as on
- * a 32-node/2,000-guest one (no N+1); start-up makes none; parallel calls
+ * a 32-node/2,000-guest one (no N+1); start-up reads only the token's privileges; parallel calls
  * share reads; a 20,000-guest listing stays small for the model.
  */
 
@@ -166,15 +166,18 @@ async function measure(sim: Simulator, srv: ServerUnderTest) {
   return { got, want };
 }
 
-Deno.test("start-up makes no PVE request: tools/list answers before any network I/O", async () => {
+Deno.test("start-up: no PVE request but the token's privileges, read once after the handshake", async () => {
   const sim = await startSimulator({ cluster: buildCluster({ nodes: 8, guests: 100 }) });
+  const seen = () => sim.requests.map((q) => `${q.method} ${q.path}`);
   try {
     await withServer(sim, async (srv) => {
       const { tools } = await srv.client.listTools();
       assert(tools.length > 0);
-      assertEquals(sim.requests.length, 0, "no request before the first tool call");
+      await srv.client.listTools();
+      // The permission-aware tool list reads /access/permissions once, after `initialized`.
+      assertEquals(seen(), ["GET /access/permissions"], "nothing else before the first call");
       await call(srv, "get_nodes");
-      assertEquals(sim.requests.length, 1, "the first call is the first request");
+      assertEquals(seen(), ["GET /access/permissions", "GET /nodes"]);
     });
   } finally {
     await sim.close();

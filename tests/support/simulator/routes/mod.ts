@@ -18,6 +18,10 @@ import { INSIGHT_NODE_ROUTES } from "./insight_nodes.ts";
 import { NODE_ROUTES } from "./nodes.ts";
 import { STORAGE_ROUTES } from "./storage.ts";
 import { TASK_ROUTES } from "./tasks.ts";
+import { PROVISION_CREATE_ROUTES } from "./provision_create.ts";
+import { PROVISION_GUEST_ROUTES } from "./provision_guests.ts";
+import { PROVISION_CONFIG_ROUTES } from "./provision_config.ts";
+import { BACKUP_ROUTES } from "./backups_vzdump.ts";
 
 /** Every implemented endpoint, by `"METHOD /template"`. */
 export const ROUTES: RouteTable = {
@@ -33,4 +37,9 @@ export const ROUTES: RouteTable = {
   ...POWER_ROUTES,
   ...SNAPSHOT_ROUTES,
   ...AGENT_ROUTES,
+  ...PROVISION_CREATE_ROUTES,
+  ...PROVISION_GUEST_ROUTES,
+  ...PROVISION_CONFIG_ROUTES,
+  // Last: its content listing (every content type) replaces insight_nodes.ts' backup-only one.
+  ...BACKUP_ROUTES,
 };

@@ -1,0 +1,162 @@
+/**
+ * The action pipeline (see action.ts) for actions whose target is not an
+ * existing guest: create a VM or container, restore a backup to a new VMID,
+ * delete a backup volume. The tool validates and reads what it needs, then
+ * hands over a target and a plan; the same checks, confirmation, dry run,
+ * single un-retried send, task tracking and audit follow.
+ *
+ * @example
+ * ```ts ignore
+ * import { runProvision } from "./provision.ts";
+ * return runProvision(ctx, extra, {
+ *   tool: "create_vm", args,
+ *   prepare: async () => ({ target: { vmid: 150, node: "pve1", type: "qemu", name: "web-03" },
+ *     draft: { verb: "create", destructive: false, expect: "VM 150 exists", calls: [...] } }),
+ * });
+ * ```
+ *
+ * @module
+ */
+
+import type { ToolContext } from "../tools/context.ts";
+import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
+import type { AuditRecord } from "./audit.ts";
+import { buildPath } from "../proxmox/client.ts";
+import type { CheckResult } from "./policy.ts";
+import { confirmAction } from "./confirm.ts";
+import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
+import type { ActionArgs, ActionResult } from "./result.ts";
+import { execute, out, TaskFailed } from "./execute.ts";
+import type { PlanDraft } from "./action.ts";
+
+/** What the action is about: a guest that does not exist yet, or the owner of a volume. */
+export interface NewTarget {
+  vmid: number;
+  node: string;
+  type: "qemu" | "lxc";
+  name: string | null;
+}
+
+/** A tool's request to {@link runProvision}. */
+export interface ProvisionSpec {
+  tool: string;
+  args: ActionArgs & Record<string, unknown>;
+  /** Validates against the cluster (GETs only) and returns the target and plan. */
+  prepare(): Promise<{ target: NewTarget; draft: PlanDraft }>;
+}
+
+/** Runs a provisioning action through the pipeline. */
+export async function runProvision(
+  ctx: ToolContext,
+  extra: ToolExtra | undefined,
+  spec: ProvisionSpec,
+): Promise<ToolOutput<ActionResult>> {
+  const started = performance.now();
+  let target: NewTarget | undefined;
+  const audit = (rec: Omit<AuditRecord, "tool" | "args">) => record(ctx, spec, extra, started, rec);
+  try {
+    const prepared = await spec.prepare();
+    target = prepared.target;
+    const { draft } = prepared;
+    const g = asGuest(target);
+    const checks: CheckResult[] = [...(draft.checks ?? [])];
+    if (draft.refuse) checks.push({ check: "state", verdict: "fail", detail: draft.refuse });
+    const moot = !spec.args.dry_run && checks.some((c) => c.verdict === "fail");
+    const confirm = moot
+      ? {
+        check: { check: "confirmation", verdict: "skip" as const, detail: "not asked" },
+        how: "not asked (refused)",
+      }
+      : await confirmAction({
+        destructive: draft.destructive,
+        required: ctx.config.safety.confirm_destructive,
+        dryRun: spec.args.dry_run,
+        confirmArg: spec.args.confirm,
+        ask: extra?.elicitConfirm,
+        tool: spec.tool,
+        question: draft.question ?? `${draft.verb} ${guestLabel(g)} on ${g.node}?`,
+        title: `${draft.verb} ${guestLabel(g)}`,
+      });
+    checks.push(confirm.check);
+    const plan = draft.calls.map((c) => ({
+      method: c.method,
+      path: buildPath(c.template, c.params).path,
+      params: Object.fromEntries(
+        Object.entries(c.params).filter(([k, v]) =>
+          v !== undefined && !c.template.includes(`{${k}}`)
+        ),
+      ),
+    }));
+    const base = {
+      tool: spec.tool,
+      action: draft.verb,
+      target: { vmid: g.vmid, node: g.node, type: g.type, name: g.name },
+      upid: null,
+      exitstatus: null,
+      duration_ms: null,
+      log: [],
+      plan,
+      checks,
+      confirmation: confirm.how,
+      expected: draft.expect,
+    };
+    const firstFail = checks.find((c) => c.verdict === "fail");
+    if (spec.args.dry_run) {
+      const message = firstFail
+        ? `Dry run: would be refused: ${firstFail.detail}`
+        : `Dry run: would ${draft.verb} ${guestLabel(g)} on ${g.node} with ` +
+          `${plan.map((p) => `${p.method} ${p.path}`).join(", ")}; expected: ${draft.expect}.`;
+      await audit({ outcome: "dry-run", target: auditTarget(target), reason: firstFail?.detail });
+      return out({ ...base, result: "dry-run", message });
+    }
+    if (firstFail) throw new ActionRefused(firstFail.detail);
+    return await execute(ctx, extra, { args: spec.args, guest: g, draft, base, audit });
+  } catch (e) {
+    if (e instanceof ActionRefused) {
+      await audit({ outcome: "refused", target: target && auditTarget(target), reason: e.message });
+    } else if (!(e instanceof TaskFailed)) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await audit({ outcome: "error", target: target && auditTarget(target), reason });
+    }
+    throw e;
+  }
+}
+
+/** The pipeline's guest shape for a target that may not exist yet. */
+function asGuest(t: NewTarget): GuestTarget {
+  return { ...t, status: "absent", lock: null, tags: [], template: false };
+}
+
+function auditTarget(t: NewTarget): AuditRecord["target"] {
+  return { node: t.node, vmid: t.vmid, type: t.type, name: t.name ?? undefined };
+}
+
+async function record(
+  ctx: ToolContext,
+  spec: ProvisionSpec,
+  extra: ToolExtra | undefined,
+  started: number,
+  rec: Omit<AuditRecord, "tool" | "args">,
+): Promise<void> {
+  const entry: AuditRecord = {
+    tool: spec.tool,
+    args: spec.args,
+    client: extra?.clientName,
+    ...rec,
+    duration_ms: rec.duration_ms ?? Math.round(performance.now() - started),
+  };
+  ctx.logger.info("action", {
+    tool: entry.tool,
+    outcome: entry.outcome,
+    vmid: entry.target?.vmid,
+    node: entry.target?.node,
+    upid: entry.upid,
+    reason: entry.reason,
+  });
+  try {
+    await ctx.audit.record(entry);
+  } catch (e) {
+    // The action already happened (or was refused): say so loudly, do not hide its result.
+    ctx.logger.error("audit write failed", { error: (e as Error).message, tool: entry.tool });
+  }
+}
