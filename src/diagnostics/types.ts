@@ -68,6 +68,9 @@ export const reportOutput = {
   }),
   checks: z.array(z.string()).describe("Check ids that ran"),
   api_requests: z.number().int().describe("PVE API requests this analysis made"),
+  omitted: z.number().int().describe(
+    "Findings left out after the first max_findings (lowest severity first); counts include them",
+  ),
 };
 
 /** Arguments of {@link finding}. */

@@ -25,6 +25,7 @@ export function formatReport(
     not_checked: NotChecked[];
     counts: { critical: number; warning: number; info: number };
     api_requests: number;
+    omitted?: number;
   },
 ): string {
   const { critical, warning, info } = r.counts;
@@ -35,9 +36,13 @@ export function formatReport(
     `- [${MARK[f.severity]}] ${f.summary} (${f.id}; ${f.evidence.source})\n  -> ${f.recommendation}`
   );
   const skipped = r.not_checked.map((n) => `- ${n.check}: ${n.reason}`);
+  const more = r.omitted
+    ? [`(${r.omitted} more findings of lower severity left out; the counts include them)`]
+    : [];
   return [
     head,
     ...lines,
+    ...more,
     ...(skipped.length ? ["Not checked:", ...skipped] : []),
   ].join("\n");
 }

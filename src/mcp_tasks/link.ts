@@ -115,7 +115,10 @@ export class TaskLink implements McpTaskLink {
       () => this.logger.info("PVE task stopped on tasks/cancel", { upid: this.upid }),
       (e) => {
         this.#stopError = (e as Error).message;
-        this.logger.warn("could not stop the PVE task", { upid: this.upid, error: this.#stopError });
+        this.logger.warn("could not stop the PVE task", {
+          upid: this.upid,
+          error: this.#stopError,
+        });
         clearTimeout(grace);
         this.#abort.abort(); // nothing will stop it: do not keep waiting for a cancelled task
       },

@@ -116,7 +116,9 @@ export class TaskTable {
 
   /** @internal */
   owned(owner: string, sessionId: string | undefined): Entry[] {
-    return [...this.#entries.values()].filter((e) => e.owner === owner && e.sessionId === sessionId);
+    return [...this.#entries.values()].filter((e) =>
+      e.owner === owner && e.sessionId === sessionId
+    );
   }
 
   /** @internal */
@@ -193,8 +195,10 @@ export class McpTaskStore implements TaskStore {
       pollInterval: params.pollInterval ?? pollIntervalMs,
     };
     const augmented = !!(request.params as Record<string, unknown> | undefined)?.task;
-    this.table.add({ task, owner: this.owner, sessionId, augmented, overdue: false });
-    return Promise.resolve({ ...task });
+    return attempt(() => {
+      this.table.add({ task, owner: this.owner, sessionId, augmented, overdue: false });
+      return { ...task };
+    });
   }
 
   getTask(taskId: string, sessionId?: string): Promise<Task | null> {
@@ -208,21 +212,24 @@ export class McpTaskStore implements TaskStore {
     result: Result,
     sessionId?: string,
   ): Promise<void> {
-    const e = this.#get(taskId, sessionId);
-    if (terminal(e.task.status)) {
-      return Promise.reject(new Error(`Task ${taskId} already ended (${e.task.status})`));
-    }
-    e.result = result;
-    this.#set(e, status);
-    return Promise.resolve();
+    return attempt(() => {
+      const e = this.#get(taskId, sessionId);
+      if (terminal(e.task.status)) {
+        throw new Error(`Task ${taskId} already ended (${e.task.status})`);
+      }
+      e.result = result;
+      this.#set(e, status);
+    });
   }
 
   getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
-    const e = this.#get(taskId, sessionId);
-    if (!e.result) return Promise.reject(new Error(`Task ${taskId} has no result yet`));
-    // A plain call served through a task: its one reader has it now.
-    if (!e.augmented) this.table.delete(taskId);
-    return Promise.resolve(e.result);
+    return attempt(() => {
+      const e = this.#get(taskId, sessionId);
+      if (!e.result) throw new Error(`Task ${taskId} has no result yet`);
+      // A plain call served through a task: its one reader has it now.
+      if (!e.augmented) this.table.delete(taskId);
+      return e.result;
+    });
   }
 
   updateTaskStatus(
@@ -231,16 +238,17 @@ export class McpTaskStore implements TaskStore {
     statusMessage?: string,
     sessionId?: string,
   ): Promise<void> {
-    const e = this.#get(taskId, sessionId);
-    if (terminal(e.task.status)) {
-      return Promise.reject(
-        new Error(`Task ${taskId} already ended (${e.task.status}): its status cannot change`),
-      );
-    }
-    if (statusMessage) e.task.statusMessage = statusMessage;
-    this.#set(e, status);
-    if (status === "cancelled") e.onCancel?.();
-    return Promise.resolve();
+    return attempt(() => {
+      const e = this.#get(taskId, sessionId);
+      if (terminal(e.task.status)) {
+        throw new Error(
+          `Task ${taskId} already ended (${e.task.status}): its status cannot change`,
+        );
+      }
+      if (statusMessage) e.task.statusMessage = statusMessage;
+      this.#set(e, status);
+      if (status === "cancelled") e.onCancel?.();
+    });
   }
 
   listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
@@ -293,6 +301,15 @@ export class McpTaskStore implements TaskStore {
     e.task.status = status;
     e.task.lastUpdatedAt = new Date().toISOString();
     if (terminal(status)) this.table.ended(e);
+  }
+}
+
+/** Runs `fn`, turning a throw into a rejected promise (the TaskStore methods are async). */
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
 

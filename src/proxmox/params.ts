@@ -15,8 +15,8 @@
 
 /** PVE's `pve-node` format: a DNS label. */
 export const NODE_RE = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
-/** PVE's `pve-storage-id` format. */
-export const STORAGE_RE = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
+/** PVE's `pve-storage-id` format (no regex flags: zod publishes the pattern without them). */
+export const STORAGE_RE = /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]$/;
 /** PVE's `pve-configid` format for snapshot names (max 40; `current` reserved). */
 export const SNAPNAME_RE = /^[a-zA-Z][a-zA-Z0-9_-]{1,39}$/;
 /** A UPID task id. */
@@ -29,7 +29,7 @@ export const VMID_MIN = 100;
 export const VMID_MAX = 999_999_999;
 
 /** A volume id such as `local:backup/vzdump-qemu-100.vma.zst`. */
-const VOLUME_RE = /^[a-z][a-z0-9\-_.]*[a-z0-9]:[^\s?#]+$/i;
+const VOLUME_RE = /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]:[^\s?#]+$/;
 
 const CHECKS: Record<string, (v: string) => string | undefined> = {
   node: (v) => NODE_RE.test(v) ? undefined : "must be a PVE node name (letters, digits, '-')",

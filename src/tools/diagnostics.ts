@@ -42,14 +42,21 @@ function dedupe(list: NotChecked[]): NotChecked[] {
   );
 }
 
+/**
+ * On a big cluster one analysis can find hundreds of things: the model gets the most severe
+ * first, every count, and how many were left out.
+ */
+const MAX_FINDINGS = 60;
+
 function report(probe: Probe, r: { findings: Finding[]; checks: string[] }) {
-  const findings = sortFindings(r.findings);
+  const all = sortFindings(r.findings);
   return {
-    findings,
+    findings: all.slice(0, MAX_FINDINGS),
     not_checked: dedupe(probe.notChecked),
-    counts: countFindings(findings),
+    counts: countFindings(all),
     checks: r.checks,
     api_requests: probe.requests,
+    omitted: Math.max(0, all.length - MAX_FINDINGS),
   };
 }
 

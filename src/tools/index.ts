@@ -25,6 +25,7 @@ import { SNAPSHOT_TOOLS } from "./snapshots.ts";
 import { TASK_TOOLS } from "./tasks.ts";
 import { executeVmCommand } from "./console.ts";
 import { DIAGNOSTIC_TOOLS, INSIGHT_TOOLS } from "./insight.ts";
+import { BACKUP_TOOLS, PROVISIONING_TOOLS } from "./provisioning.ts";
 import type { Config } from "../config/schema.ts";
 
 /** All tools, grouped by toolset. */
@@ -42,6 +43,9 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   executeVmCommand,
   ...INSIGHT_TOOLS,
   ...DIAGNOSTIC_TOOLS,
+  // Opt-in (tools.enabled_toolsets): offered only when the configuration names them.
+  ...PROVISIONING_TOOLS,
+  ...BACKUP_TOOLS,
 ];
 
 /** Names of all toolsets, in listing order. */

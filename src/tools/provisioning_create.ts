@@ -42,11 +42,11 @@ const storageId = z.string().regex(STORAGE_RE, {
   message: "must be a storage id such as local-lvm",
 });
 const volid = (what: string) =>
-  z.string().regex(/^[a-z][a-z0-9\-_.]*[a-z0-9]:(iso|vztmpl)\/[^\s/]+$/i, {
+  z.string().regex(/^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]:(iso|vztmpl)\/[^\s/]+$/, {
     message: `must be a volume id like ${what}`,
   });
 const tags = z.array(
-  z.string().regex(/^[a-z0-9_][a-z0-9_\-+.]*$/i, {
+  z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_\-+.]*$/, {
     message: "must be a PVE tag: letters, digits, _ - + .",
   }),
 ).max(16);

@@ -122,7 +122,7 @@ export const listTasks = defineTool({
   annotations: READ_ONLY,
   input: {
     vmid: vmid.optional().describe("Only tasks about this guest"),
-    type: z.string().regex(/^[a-z0-9_-]{1,40}$/i, {
+    type: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, {
       message: "must be a task type such as qmstart",
     })
       .optional().describe("Only tasks of this type, e.g. vzdump, qmstart, qmsnapshot"),

@@ -99,6 +99,9 @@ export async function startServer(opts: StartOptions): Promise<ServerUnderTest> 
     { capabilities: opts.clientCapabilities ?? {} },
   );
   await client.connect(transport);
+  // As real clients do: list the tools first. The server reads the token's privileges once
+  // after the handshake; listing waits for that, so request counts taken later are exact.
+  await client.listTools();
   return {
     client,
     stderr: () => err,

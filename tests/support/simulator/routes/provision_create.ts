@@ -12,6 +12,7 @@
  */
 
 import { boolParam, intParam } from "../params.ts";
+import { insightOf } from "../insight_model.ts";
 import { compact, PveError, type RouteContext, type RouteTable } from "../routing.ts";
 import { simActions } from "../actions.ts";
 import type { GuestModel } from "../state.ts";
@@ -87,6 +88,9 @@ function checkVmidFree(ctx: RouteContext, vmid: number): void {
 }
 
 function create(ctx: RouteContext, type: "qemu" | "lxc"): string {
+  // The insight model's default backups are made on first use: make them before this guest
+  // exists, so a new guest does not get a made-up backup history.
+  insightOf(ctx.state);
   const p = ctx.params as Record<string, string>;
   const node = ctx.pathParams.node;
   nodeOrThrow(ctx.state, node);

@@ -11,6 +11,7 @@
  */
 
 import { boolParam, intParam } from "../params.ts";
+import { insightOf } from "../insight_model.ts";
 import { guestAt, PveError, type RouteContext, type RouteTable } from "../routing.ts";
 import { markRunning, markStopped, startGuestTask } from "../actions.ts";
 import { simActions } from "../actions.ts";
@@ -30,6 +31,9 @@ function onSharedStorage(ctx: RouteContext, g: GuestModel): boolean {
 }
 
 function clone(ctx: RouteContext, type: "qemu" | "lxc"): string {
+  // The insight model's default backups are made on first use: make them before this guest
+  // exists, so a new guest does not get a made-up backup history.
+  insightOf(ctx.state);
   const g = guestAt(ctx, type);
   const p = ctx.params as Record<string, string>;
   const newid = intParam(p.newid)!;
