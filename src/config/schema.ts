@@ -123,6 +123,15 @@ export const SafetySchema = z.strictObject({
   protected_tags: z.array(z.string().min(1)).default(["protected"]),
   /** Destructive actions need the user's confirmation (elicitation, else `confirm: true`). */
   confirm_destructive: boolFrom().default(true),
+  /**
+   * Actions preceded by a safety snapshot `mcp-pre-<action>-<time>` (src/safety/safety_snapshot.ts):
+   * action keys such as rollback, stop, shutdown, execute_vm_command, reconfigure, or tool names.
+   */
+  snapshot_before: z.array(
+    z.string().regex(/^[a-z][a-z0-9_]*$/, {
+      message: "must be an action or tool name such as rollback or execute_vm_command",
+    }),
+  ).default([]),
 });
 
 /**

@@ -24,6 +24,7 @@ interface ActionView {
   log: string[];
   plan: Array<{ method: string; path: string; params: Record<string, unknown> }>;
   checks: Array<{ check: string; verdict: string; detail: string }>;
+  safety_snapshot?: { name: string; upid: string | null; rollback: string } | null;
 }
 
 /** The message, then details that help the next step. */
@@ -37,6 +38,10 @@ export function formatAction(r: ActionView): string {
     }
   }
   if (r.upid && !r.message.includes(r.upid)) lines.push(`Task: ${r.upid}`);
+  const safe = r.safety_snapshot;
+  if (safe && r.result !== "dry-run") {
+    lines.push(`Safety snapshot ${safe.name} was taken first. To undo: ${safe.rollback}.`);
+  } else if (safe) lines.push(`A safety snapshot ${safe.name} would be taken first.`);
   if (r.log.length) lines.push("Last log lines:", ...r.log.map((l) => `  ${l}`));
   return lines.join("\n");
 }

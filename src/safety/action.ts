@@ -34,6 +34,8 @@ import { confirmAction } from "./confirm.ts";
 import { ActionRefused, guestLabel, type GuestTarget, resolveGuest } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import { execute, out, targetOf, TaskFailed } from "./execute.ts";
+import { digestChecks, maskSecrets, outcomeText, privilegeChecks } from "./dry_run.ts";
+import { planSafetySnapshot } from "./safety_snapshot.ts";
 
 /** One PVE call of a plan. */
 export interface PlannedCall {
@@ -112,6 +114,21 @@ export async function runGuestAction(
       ? { check: "state", verdict: "fail", detail: draft.refuse }
       : { check: "state", verdict: "pass", detail: "state allows the action" };
     checks.push(state, ...(draft.unchanged ? [] : [lock]), ...(draft.checks ?? []));
+    // Safety snapshot first (when asked or configured), and the token's privileges for each
+    // call: a call PVE would refuse is refused before the user is asked anything.
+    const live = !draft.unchanged &&
+      (spec.args.dry_run || !checks.some((c) => c.verdict === "fail"));
+    const safety = live
+      ? await planSafetySnapshot(ctx, g, spec.tool, spec.args.safety_snapshot)
+      : undefined;
+    const calls = safety ? [safety.call, ...draft.calls] : draft.calls;
+    if (safety) checks.push(safety.check);
+    if (live) {
+      checks.push(
+        ...await privilegeChecks(ctx, calls, spec.args.dry_run),
+        ...digestChecks(draft.calls),
+      );
+    }
     // A refusal or no-op is known before asking: never bother the user for nothing.
     const moot = !spec.args.dry_run &&
       (!!draft.unchanged || checks.some((c) => c.verdict === "fail"));
@@ -126,14 +143,14 @@ export async function runGuestAction(
       title: `${draft.verb} ${guestLabel(g)}`,
     });
     checks.push(confirm.check);
-    const plan = draft.calls.map((c) => ({
+    const plan = calls.map((c) => ({
       method: c.method,
       path: buildPath(c.template, c.params).path,
-      params: Object.fromEntries(
+      params: maskSecrets(Object.fromEntries(
         Object.entries(c.params).filter(([k, v]) =>
           v !== undefined && !c.template.includes(`{${k}}`)
         ),
-      ),
+      )),
     }));
     const base = {
       tool: spec.tool,
@@ -147,6 +164,9 @@ export async function runGuestAction(
       checks,
       confirmation: confirm.how,
       expected: draft.expect,
+      ...(safety
+        ? { safety_snapshot: { name: safety.name, upid: null, rollback: safety.rollback } }
+        : {}),
     };
     const firstFail = checks.find((c) => c.verdict === "fail");
     if (spec.args.dry_run) {
@@ -155,9 +175,15 @@ export async function runGuestAction(
         : draft.unchanged
         ? `Dry run: ${draft.unchanged}; nothing would be sent.`
         : `Dry run: would ${draft.verb} ${guestLabel(g)} on ${g.node} with ` +
-          `${plan.map((p) => `${p.method} ${p.path}`).join(", ")}; expected: ${draft.expect}.`;
+          `${plan.map((p) => `${p.method} ${p.path}`).join(", ")}. ${outcomeText(g, draft)}`;
       await audit({ outcome: "dry-run", target: targetOf(g), reason: firstFail?.detail });
-      return out({ ...base, result: "dry-run", message, plan: draft.unchanged ? [] : plan });
+      return out({
+        ...base,
+        result: "dry-run",
+        verdict: firstFail ? "would be refused" : draft.unchanged ? "nothing to do" : "would run",
+        message,
+        plan: draft.unchanged ? [] : plan,
+      });
     }
     const protectedFail = checks.find((c) => c.check === "protected" && c.verdict === "fail");
     if (protectedFail) throw new ActionRefused(protectedFail.detail);
@@ -176,8 +202,13 @@ export async function runGuestAction(
       });
     }
     if (firstFail) throw new ActionRefused(firstFail.detail);
-    return await execute(ctx, extra, { args: spec.args, guest: g, draft, base, audit });
+    return await execute(ctx, extra, { args: spec.args, guest: g, draft, base, audit, safety });
   } catch (e) {
+    // A dry run reports a failed precondition (unknown guest, wrong node or type) as its verdict.
+    if (spec.args.dry_run && !g && e instanceof ActionRefused) {
+      await audit({ outcome: "dry-run", target: { vmid: spec.vmid }, reason: e.message });
+      return out(refusedPlan(spec, e.message));
+    }
     if (e instanceof ActionRefused) {
       await audit({
         outcome: "refused",
@@ -190,6 +221,26 @@ export async function runGuestAction(
     }
     throw e;
   }
+}
+
+/** The dry-run answer when the guest itself cannot be found (or is of the other type). */
+function refusedPlan(spec: ActionSpec, why: string): ActionResult {
+  return {
+    tool: spec.tool,
+    action: spec.tool,
+    target: { vmid: spec.vmid, node: spec.node ?? "", type: spec.expect ?? "qemu", name: null },
+    result: "dry-run",
+    verdict: "would be refused",
+    message: `Dry run: would be refused: ${why}`,
+    upid: null,
+    exitstatus: null,
+    duration_ms: null,
+    log: [],
+    plan: [],
+    checks: [{ check: "guest", verdict: "fail", detail: why }],
+    confirmation: "not asked (refused)",
+    expected: "no change",
+  };
 }
 
 async function recordAudit(

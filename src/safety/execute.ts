@@ -23,6 +23,7 @@ import type { PlanDraft, PlannedCall } from "./action.ts";
 import { formatAction } from "../format/actions.ts";
 import { stopPveTask } from "../mcp_tasks/link.ts";
 import { cancelledAnswer } from "./task_cancel.ts";
+import { type SafetySnapshotPlan, takeSafetySnapshot } from "./safety_snapshot.ts";
 
 const LOG_TAIL = 20;
 
@@ -42,6 +43,8 @@ export interface ExecuteInput {
   draft: PlanDraft;
   base: Base;
   audit: AuditFn;
+  /** A safety snapshot to take (and wait for) before the action's own calls. */
+  safety?: SafetySnapshotPlan;
 }
 
 /** A task that ended in error (already audited). */
@@ -53,8 +56,14 @@ export async function execute(
   extra: ToolExtra | undefined,
   input: ExecuteInput,
 ): Promise<ToolOutput<ActionResult>> {
-  const { args, guest: g, draft, base, audit } = input;
+  const { args, guest: g, draft, audit } = input;
+  let base = input.base;
   const label = guestLabel(g);
+  if (input.safety) {
+    const s = input.safety;
+    const taken = await takeSafetySnapshot(ctx, extra, s, args.timeout_s);
+    base = { ...base, safety_snapshot: { name: s.name, upid: taken.upid, rollback: s.rollback } };
+  }
   const t0 = performance.now();
   let upid: string | null = null;
   for (const call of draft.calls) {
@@ -94,15 +103,24 @@ export async function execute(
     timeoutMs: waitS * 1000,
     signal: extra?.signal,
     onPoll: ({ elapsedMs }) => {
-      task?.status(`${draft.verb} ${label}: PVE task ${upid} running for ${
-        Math.round(elapsedMs / 1000)
-      } s`);
+      task?.status(
+        `${draft.verb} ${label}: PVE task ${upid} running for ${Math.round(elapsedMs / 1000)} s`,
+      );
       return progress?.(elapsedMs);
     },
   });
   const ms = Math.round(performance.now() - t0);
   if (task?.cancelled) {
-    return await cancelledAnswer(ctx, { task, end, upid, ms, label, verb: draft.verb, base, audit });
+    return await cancelledAnswer(ctx, {
+      task,
+      end,
+      upid,
+      ms,
+      label,
+      verb: draft.verb,
+      base,
+      audit,
+    });
   }
   if (end.state !== "stopped") {
     const outcome = end.state === "timeout" ? "timeout" : "cancelled";

@@ -40,6 +40,10 @@ export const actionInput = {
     `Longest wait for the task in seconds (default ${DEFAULT_WAIT_S}); the task keeps running ` +
       "after that and the answer carries its UPID.",
   ),
+  safety_snapshot: z.boolean().optional().describe(
+    "Snapshot the guest first (mcp-pre-<action>-<time>) and say how to roll back; refused if " +
+      "its storage cannot snapshot. Default: as safety.snapshot_before configures.",
+  ),
 };
 
 /** What the common arguments look like once parsed. */
@@ -48,6 +52,7 @@ export interface ActionArgs {
   dry_run: boolean;
   wait: boolean;
   timeout_s: number;
+  safety_snapshot?: boolean;
 }
 
 const check = z.object({
@@ -85,6 +90,14 @@ export const actionOutput = {
     "not needed, asked the user (accepted), confirm argument, or for a dry run what would happen",
   ),
   expected: z.string().describe("The state the guest should be in afterwards"),
+  verdict: z.enum(["would run", "would be refused", "nothing to do"]).optional().describe(
+    "Dry runs: the plan's verdict from the checks made now",
+  ),
+  safety_snapshot: z.object({
+    name: z.string(),
+    upid: z.string().nullable(),
+    rollback: z.string().describe("How to undo the action"),
+  }).nullable().optional().describe("The snapshot taken (or, in a dry run, planned) first"),
 };
 
 /** The structured answer of a mutating tool. */

@@ -28,6 +28,8 @@ export interface GuestTarget {
   lock: string | null;
   tags: string[];
   template: boolean;
+  /** Seconds since start (running guests), for the plan's "uptime ends" sentence. */
+  uptime?: number;
 }
 
 /** A refusal the model can act on: nothing was sent to PVE. */
@@ -87,6 +89,7 @@ export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Prom
     lock: asString(row.lock) ?? null,
     tags: asTags(row.tags),
     template: asBool(row.template),
+    uptime: asNumber(row.uptime),
   };
   if (opts.node !== undefined && opts.node !== g.node) {
     throw new ActionRefused(

@@ -44,6 +44,7 @@ import {
 } from "../console/agent.ts";
 import { capOutput } from "../console/output.ts";
 import { formatCommandResult } from "../format/console.ts";
+import { consoleActionInput, consolePlanOutput, consolePreflight } from "./console_plan.ts";
 
 const output = {
   node: z.string(),
@@ -68,6 +69,7 @@ const output = {
   duration_ms: z.number().int(),
   polls: z.number().int().describe("exec-status requests made"),
   notes: z.array(z.string()),
+  ...consolePlanOutput,
 };
 
 type Output = z.infer<z.ZodObject<typeof output>>;
@@ -105,6 +107,8 @@ async function run(
     shell: boolean;
     input?: string;
     timeout_s?: number;
+    dry_run?: boolean;
+    safety_snapshot?: boolean;
   },
   ctx: ToolContext,
   extra?: ToolExtra,
@@ -148,6 +152,13 @@ async function run(
       checkShellScript(policy, args.command, os);
       argv = shellArgv(args.command, os);
     }
+    // Dry run (nothing sent) and safety snapshot: src/tools/console_plan.ts.
+    const pre = await consolePreflight(ctx, extra, guest, argv!, args);
+    if (pre.answer) {
+      await audit({ outcome: "dry-run", detail: { argv, os } });
+      return pre.answer as { structured: Output; text: string };
+    }
+    notes.push(...pre.notes);
     const pid = await startCommand(ctx.pve, guest, argv!, args.input);
     const token = extra?._meta?.progressToken;
     const timeoutMs = (args.timeout_s ?? policy.timeout_s) * 1000;
@@ -254,6 +265,7 @@ export const executeVmCommand = defineTool({
     input: z.string().max(65_536).optional().describe("Text to feed to the command's stdin"),
     timeout_s: z.number().int().min(1).max(300).optional()
       .describe("Seconds to wait for the command (default and maximum: the policy's timeout_s)"),
+    ...consoleActionInput,
   },
   output,
   run,

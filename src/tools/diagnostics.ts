@@ -63,7 +63,8 @@ function report(probe: Probe, r: { findings: Finding[]; checks: string[] }) {
 /** `analyze_cluster_health`. */
 export const analyzeClusterHealthTool = defineTool({
   name: "analyze_cluster_health",
-  privileges: ["Sys.Audit"],
+  // Useful to every token: what it may not read is reported as "not checked".
+  privileges: [],
   title: "Analyze cluster health",
   description: "Deterministic cluster health check: quorum and membership, offline nodes, node " +
     "CPU/memory/swap/root-disk pressure, storage usage and inactive storage, failed tasks in the " +

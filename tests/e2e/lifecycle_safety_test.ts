@@ -21,9 +21,13 @@ import { assertRequestsValid } from "../support/schema_check.ts";
 import { auditLines, mutations, requestsDuring } from "./action_support.ts";
 
 const AUDITOR = tokenWithRole("PVEAuditor");
+const VMUSER = tokenWithRole("PVEVMUser", { tokenid: "vmuser" });
 
 async function withSim(fn: (sim: Simulator, dir: string) => Promise<void>) {
-  const sim = await startSimulator({ cluster: demoCluster(), tokens: [DEMO_TOKEN, AUDITOR] });
+  const sim = await startSimulator({
+    cluster: demoCluster(),
+    tokens: [DEMO_TOKEN, AUDITOR, VMUSER],
+  });
   simActions(sim.state).durationMs = 100;
   const dir = await Deno.makeTempDir({ prefix: "pmcp-safety-" });
   try {
@@ -150,11 +154,13 @@ Deno.test("disabled toolsets are not offered", async () => {
   });
 });
 
-Deno.test("missing privilege: PVE's 403 names privilege and path", async () => {
+Deno.test("privilege removed mid-session: PVE's 403 names privilege and path", async () => {
   await withSim(async (sim, dir) => {
-    const token = AUDITOR;
+    const token = VMUSER;
     const srv = await startServer({ sim, token, config: { audit: { file: `${dir}/a.jsonl` } } });
     try {
+      // The server's snapshot still says the token may; PVE now says no.
+      delete token.acl["/"]["VM.PowerMgmt"];
       const r: any = await call(srv, "start_vm", { vmid: 105 });
       assert(r.isError);
       assertStringIncludes(textOf(r), "VM.PowerMgmt");

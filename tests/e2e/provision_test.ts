@@ -152,8 +152,13 @@ Deno.test("provisioning story over stdio: clone → resize → NIC → start →
     });
 
     await t.step("delete the backup volume (confirmed)", async () => {
-      await ok("delete_backup", { volid, node: "pve1", confirm: true });
-      assert(!insightOf(sim.state).backups.some((b) => b.vmid === 150));
+      const del = await ok("delete_backup", { volid, node: "pve1", confirm: true });
+      assertEquals(del.sent.map((q) => `${q.method} ${q.path}`), [
+        `DELETE /nodes/pve1/storage/nas-backup/content/${volid}`,
+      ]);
+      assertEquals(del.out.result, "done", JSON.stringify(del.out));
+      const left = insightOf(sim.state).backups.filter((b) => b.vmid === 150);
+      assertEquals(left, []);
     });
 
     await t.step("every request matched the official schema", () => {

@@ -178,12 +178,20 @@ Deno.test("snapshot tools over stdio", async (t) => {
       assertEquals([line.outcome, line.exitstatus], ["error", "snapshot feature is not available"]);
     });
 
-    await t.step("a token without VM.Snapshot gets PVE's 403 text", async () => {
-      user = await startServer({ sim, token: VMUSER });
+    await t.step("a token without VM.Snapshot is refused before anything is sent", async () => {
+      // Listed despite the missing privilege, so the call reaches the pre-send check.
+      user = await startServer({
+        sim,
+        token: VMUSER,
+        config: { tools: { hide_unpermitted: false } },
+      });
+      const sent = sim.requests.filter((q) => q.method !== "GET").length;
       const r: any = await call(user, "create_snapshot", { vmid: 105, snapname: "x2" });
       assert(r.isError);
       assertStringIncludes(textOf(r), "VM.Snapshot");
       assertStringIncludes(textOf(r), "/vms/105");
+      assertStringIncludes(textOf(r), "pveum acl modify /vms/105");
+      assertEquals(sim.requests.filter((q) => q.method !== "GET").length, sent, "nothing sent");
       assert(!sim.state.guests.get(105)!.snapshots.some((x) => x.name === "x2"));
     });
 

@@ -14,8 +14,15 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { call, type ServerUnderTest, textOf } from "../support/harness.ts";
-import { DEMO_TOKEN, type SimToken, type Simulator } from "../support/simulator/mod.ts";
+import { call, configFor, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
+import {
+  DEMO_TOKEN,
+  demoCluster,
+  type SimToken,
+  type Simulator,
+  startSimulator,
+} from "../support/simulator/mod.ts";
+import { assertRequestsValid } from "../support/schema_check.ts";
 import { matchEndpoint } from "../../src/proxmox/endpoints.ts";
 import type { RecordedRequest } from "../support/simulator/mod.ts";
 
@@ -78,5 +85,32 @@ export function assertActionable(text: string, mustInclude: string[], context = 
       text.toLowerCase().includes(part.toLowerCase()),
       `error text should mention "${part}" (${context}): ${text}`,
     );
+  }
+}
+
+/** The client's GET retries (src/proxmox/client.ts default). */
+export const RETRIES = 2;
+/** The smallest timeout the configuration allows (PVE delays 401s by ~3 s). */
+export const TIMEOUT_MS = 3500;
+
+/**
+ * One server over stdio against a demo-cluster simulator with a private token and the shortest
+ * timeout; afterwards every request must have addressed a template and passed the schema.
+ */
+export async function withFaultSession(
+  fn: (sim: Simulator, srv: ServerUnderTest, token: SimToken) => Promise<void>,
+): Promise<void> {
+  const token = ownToken();
+  const sim = await startSimulator({ cluster: demoCluster(), tokens: [token] });
+  const doc = configFor(sim, token);
+  (doc.proxmox as Record<string, unknown>).timeout_ms = TIMEOUT_MS;
+  const srv = await startServer({ rawConfig: doc });
+  try {
+    await fn(sim, srv, token);
+    assertInTemplates(sim.requests, "(faults session)");
+    assertRequestsValid(sim.requests.filter((q) => q.status !== 0));
+  } finally {
+    await srv.close();
+    await sim.close();
   }
 }

@@ -13,6 +13,7 @@ import { boolParam } from "../params.ts";
 import { guestAt, PveError, type RouteContext, type RouteTable } from "../routing.ts";
 import { markRunning, markStopped, startGuestTask } from "../actions.ts";
 import type { GuestModel } from "../state.ts";
+import { snapshotBlocker } from "../snapshot_storage.ts";
 
 const worker = (g: GuestModel, kind: "snapshot" | "rollback" | "delsnapshot") =>
   `${g.type === "qemu" ? "qm" : "vz"}${kind}`;
@@ -47,7 +48,8 @@ function create(ctx: RouteContext, type: "qemu" | "lxc"): string {
   ];
   return startGuestTask(ctx, g, {
     type: worker(g, "snapshot"),
-    fail: exists ? `snapshot name '${name}' already used` : undefined,
+    // PVE's worker checks the name first, then whether every volume's storage can snapshot.
+    fail: exists ? `snapshot name '${name}' already used` : snapshotBlocker(ctx.state, g),
     holdLock: "snapshot",
     log,
     apply: () => {

@@ -193,7 +193,8 @@ function removeVolume(ctx: RouteContext): string {
   const task = ctx.state.startTask({
     node,
     type: "imgdel",
-    id: volid,
+    // PVE starts imgdel without an object id (a volid would break the UPID format).
+    id: "",
     user: ctx.tokenId,
     durationMs: 50,
     log: [`Removed volume '${volid}'`],
