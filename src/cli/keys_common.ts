@@ -24,8 +24,8 @@ import {
   MASTER_KEY_ENV,
   MIN_PASSPHRASE_LENGTH,
   PASSPHRASE_ENV,
-  promptHidden,
 } from "../crypto/keys.ts";
+import { promptHidden } from "../crypto/prompt.ts";
 import {
   DecryptError,
   decryptValue,

@@ -54,7 +54,17 @@ Deno.test("execute_vm_command: policy, agent and audit over stdio", async (t) =>
       assertEquals(tool.annotations?.idempotentHint, false);
       assertEquals(tool.annotations?.openWorldHint, false);
       const props = Object.keys((tool.inputSchema as any).properties).sort();
-      assertEquals(props, ["command", "input", "node", "shell", "timeout_s", "vmid"]);
+      // The seed's parameters, plus dry_run and safety_snapshot that every mutating tool takes.
+      assertEquals(props, [
+        "command",
+        "dry_run",
+        "input",
+        "node",
+        "safety_snapshot",
+        "shell",
+        "timeout_s",
+        "vmid",
+      ]);
       assertEquals((tool.inputSchema as any).required.sort(), ["command", "node", "vmid"]);
     });
 
