@@ -41,8 +41,8 @@ export const actionInput = {
       "after that and the answer carries its UPID.",
   ),
   safety_snapshot: z.boolean().optional().describe(
-    "Snapshot the guest first (mcp-pre-<action>-<time>) and say how to roll back; refused if " +
-      "its storage cannot snapshot. Default: as safety.snapshot_before configures.",
+    "Snapshot the guest first (mcp-pre-<action>-<time>); refused if its storage cannot. " +
+      "Default: safety.snapshot_before",
   ),
 };
 
@@ -90,14 +90,13 @@ export const actionOutput = {
     "not needed, asked the user (accepted), confirm argument, or for a dry run what would happen",
   ),
   expected: z.string().describe("The state the guest should be in afterwards"),
-  verdict: z.enum(["would run", "would be refused", "nothing to do"]).optional().describe(
-    "Dry runs: the plan's verdict from the checks made now",
-  ),
+  // Kept terse: this shape is repeated in every action tool's entry of tools/list.
+  verdict: z.enum(["would run", "would be refused", "nothing to do"]).optional(),
   safety_snapshot: z.object({
     name: z.string(),
     upid: z.string().nullable(),
-    rollback: z.string().describe("How to undo the action"),
-  }).nullable().optional().describe("The snapshot taken (or, in a dry run, planned) first"),
+    rollback: z.string(),
+  }).optional(),
 };
 
 /** The structured answer of a mutating tool. */
