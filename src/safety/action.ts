@@ -27,14 +27,14 @@
 
 import type { ToolContext } from "../tools/context.ts";
 import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
-import type { AuditRecord } from "./audit.ts";
-import { buildPath, type Params } from "../proxmox/client.ts";
+import type { Params } from "../proxmox/client.ts";
+import { auditFor, planEntries } from "./action_audit.ts";
 import { checkLock, checkNode, checkProtected, type CheckResult } from "./policy.ts";
 import { confirmAction } from "./confirm.ts";
 import { ActionRefused, guestLabel, type GuestTarget, resolveGuest } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import { execute, out, targetOf, TaskFailed } from "./execute.ts";
-import { digestChecks, maskSecrets, outcomeText, privilegeChecks } from "./dry_run.ts";
+import { digestChecks, outcomeText, privilegeChecks } from "./dry_run.ts";
 import { planSafetySnapshot } from "./safety_snapshot.ts";
 
 /** One PVE call of a plan. */
@@ -89,9 +89,7 @@ export async function runGuestAction(
   extra: ToolExtra | undefined,
   spec: ActionSpec,
 ): Promise<ToolOutput<ActionResult>> {
-  const started = performance.now();
-  const audit = (rec: Omit<AuditRecord, "tool" | "args">) =>
-    recordAudit(ctx, spec, extra, started, rec);
+  const audit = auditFor(ctx, spec, extra);
   let g: GuestTarget | undefined;
   try {
     g = await resolveGuest(ctx, {
@@ -143,15 +141,7 @@ export async function runGuestAction(
       title: `${draft.verb} ${guestLabel(g)}`,
     });
     checks.push(confirm.check);
-    const plan = calls.map((c) => ({
-      method: c.method,
-      path: buildPath(c.template, c.params).path,
-      params: maskSecrets(Object.fromEntries(
-        Object.entries(c.params).filter(([k, v]) =>
-          v !== undefined && !c.template.includes(`{${k}}`)
-        ),
-      )),
-    }));
+    const plan = planEntries(calls);
     const base = {
       tool: spec.tool,
       action: draft.verb,
@@ -241,34 +231,4 @@ function refusedPlan(spec: ActionSpec, why: string): ActionResult {
     confirmation: "not asked (refused)",
     expected: "no change",
   };
-}
-
-async function recordAudit(
-  ctx: ToolContext,
-  spec: ActionSpec,
-  extra: ToolExtra | undefined,
-  started: number,
-  rec: Omit<AuditRecord, "tool" | "args">,
-): Promise<void> {
-  const entry: AuditRecord = {
-    tool: spec.tool,
-    args: spec.args,
-    client: extra?.clientName,
-    ...rec,
-    duration_ms: rec.duration_ms ?? Math.round(performance.now() - started),
-  };
-  ctx.logger.info("action", {
-    tool: entry.tool,
-    outcome: entry.outcome,
-    vmid: entry.target?.vmid,
-    node: entry.target?.node,
-    upid: entry.upid,
-    reason: entry.reason,
-  });
-  try {
-    await ctx.audit.record(entry);
-  } catch (e) {
-    // The action already happened (or was refused): say so loudly, do not hide its result.
-    ctx.logger.error("audit write failed", { error: (e as Error).message, tool: entry.tool });
-  }
 }

@@ -24,7 +24,8 @@
 import type { ToolContext } from "../tools/context.ts";
 import { endpoint } from "../proxmox/endpoints.ts";
 import { buildPath } from "../proxmox/client.ts";
-import { grantHint } from "./permissions.ts";
+import { grantHint, type PermissionSnapshot } from "./permissions.ts";
+import { RECHECK_AFTER_MS } from "./permission_watch.ts";
 import type { CheckResult } from "./policy.ts";
 import { guestLabel, type GuestTarget } from "./target.ts";
 import { formatDuration } from "../format/units.ts";
@@ -56,7 +57,22 @@ export async function privilegeChecks(
 ): Promise<CheckResult[]> {
   const watch = ctx.permissions;
   if (watch && !watch.snapshot && dryRun) await watch.ensureFresh();
-  const snap = watch?.snapshot;
+  const results = evaluate(ctx, calls, watch?.snapshot);
+  // Before refusing a real call, make sure the refusal is not from an old snapshot.
+  if (
+    !dryRun && watch && watch.ageMs > RECHECK_AFTER_MS && results.some((r) => r.verdict === "fail")
+  ) {
+    await watch.ensureFresh(0);
+    return evaluate(ctx, calls, watch.snapshot);
+  }
+  return results;
+}
+
+function evaluate(
+  ctx: ToolContext,
+  calls: readonly CallPlan[],
+  snap: PermissionSnapshot | undefined,
+): CheckResult[] {
   return calls.map((c) => {
     const label = `${c.method} ${buildPath(c.template, c.params as never).path}`;
     const check = `privileges for ${label}`;

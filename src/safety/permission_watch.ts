@@ -27,7 +27,7 @@ import type { Logger } from "../log.ts";
 import { grantHint, type PermissionMap, PermissionSnapshot } from "./permissions.ts";
 
 /** A refusal is re-checked against a new snapshot when the current one is older than this. */
-const RECHECK_AFTER_MS = 5_000;
+export const RECHECK_AFTER_MS = 5_000;
 
 /** The token's privileges, kept fresh; also the client's pre-send guard. */
 export class PermissionWatcher implements RequestGuard {
@@ -46,6 +46,11 @@ export class PermissionWatcher implements RequestGuard {
   /** The latest snapshot, if one was loaded. */
   get snapshot(): PermissionSnapshot | undefined {
     return this.#snapshot;
+  }
+
+  /** Milliseconds since the snapshot was read (Infinity without one). */
+  get ageMs(): number {
+    return this.#snapshot ? Date.now() - this.#loadedAt : Infinity;
   }
 
   /** Calls `fn` whenever the privileges change; returns an unsubscribe function. */
@@ -74,7 +79,7 @@ export class PermissionWatcher implements RequestGuard {
     const check = endpoint(method, template).permissions?.check;
     if (!check) return undefined;
     let missing = this.#snapshot.missing(check, params);
-    if (missing && Date.now() - this.#loadedAt > RECHECK_AFTER_MS) {
+    if (missing && this.ageMs > RECHECK_AFTER_MS) {
       await this.ensureFresh(0);
       missing = this.#snapshot.missing(check, params);
     }

@@ -21,7 +21,8 @@
 import type { ToolContext } from "../tools/context.ts";
 import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
 import type { AuditRecord } from "./audit.ts";
-import { buildPath } from "../proxmox/client.ts";
+import { auditFor, planEntries } from "./action_audit.ts";
+import { digestChecks, privilegeChecks } from "./dry_run.ts";
 import type { CheckResult } from "./policy.ts";
 import { confirmAction } from "./confirm.ts";
 import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
@@ -51,9 +52,8 @@ export async function runProvision(
   extra: ToolExtra | undefined,
   spec: ProvisionSpec,
 ): Promise<ToolOutput<ActionResult>> {
-  const started = performance.now();
   let target: NewTarget | undefined;
-  const audit = (rec: Omit<AuditRecord, "tool" | "args">) => record(ctx, spec, extra, started, rec);
+  const audit = auditFor(ctx, spec, extra);
   try {
     const prepared = await spec.prepare();
     target = prepared.target;
@@ -61,6 +61,13 @@ export async function runProvision(
     const g = asGuest(target);
     const checks: CheckResult[] = [...(draft.checks ?? [])];
     if (draft.refuse) checks.push({ check: "state", verdict: "fail", detail: draft.refuse });
+    // The token's privileges for each call: what PVE would refuse is refused before asking.
+    if (spec.args.dry_run || !checks.some((c) => c.verdict === "fail")) {
+      checks.push(
+        ...await privilegeChecks(ctx, draft.calls, spec.args.dry_run),
+        ...digestChecks(draft.calls),
+      );
+    }
     const moot = !spec.args.dry_run && checks.some((c) => c.verdict === "fail");
     const confirm = moot
       ? {
@@ -78,15 +85,7 @@ export async function runProvision(
         title: `${draft.verb} ${guestLabel(g)}`,
       });
     checks.push(confirm.check);
-    const plan = draft.calls.map((c) => ({
-      method: c.method,
-      path: buildPath(c.template, c.params).path,
-      params: Object.fromEntries(
-        Object.entries(c.params).filter(([k, v]) =>
-          v !== undefined && !c.template.includes(`{${k}}`)
-        ),
-      ),
-    }));
+    const plan = planEntries(draft.calls);
     const base = {
       tool: spec.tool,
       action: draft.verb,
@@ -129,34 +128,4 @@ function asGuest(t: NewTarget): GuestTarget {
 
 function auditTarget(t: NewTarget): AuditRecord["target"] {
   return { node: t.node, vmid: t.vmid, type: t.type, name: t.name ?? undefined };
-}
-
-async function record(
-  ctx: ToolContext,
-  spec: ProvisionSpec,
-  extra: ToolExtra | undefined,
-  started: number,
-  rec: Omit<AuditRecord, "tool" | "args">,
-): Promise<void> {
-  const entry: AuditRecord = {
-    tool: spec.tool,
-    args: spec.args,
-    client: extra?.clientName,
-    ...rec,
-    duration_ms: rec.duration_ms ?? Math.round(performance.now() - started),
-  };
-  ctx.logger.info("action", {
-    tool: entry.tool,
-    outcome: entry.outcome,
-    vmid: entry.target?.vmid,
-    node: entry.target?.node,
-    upid: entry.upid,
-    reason: entry.reason,
-  });
-  try {
-    await ctx.audit.record(entry);
-  } catch (e) {
-    // The action already happened (or was refused): say so loudly, do not hide its result.
-    ctx.logger.error("audit write failed", { error: (e as Error).message, tool: entry.tool });
-  }
 }
