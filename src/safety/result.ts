@@ -24,25 +24,15 @@ export const DEFAULT_WAIT_S = 50;
 
 /** Arguments shared by every mutating tool. */
 export const actionInput = {
-  confirm: z.boolean().optional().describe(
-    "Set true only after the user agreed to this destructive action, when the client cannot " +
-      "ask them itself (no MCP elicitation). Ignored for non-destructive actions.",
-  ),
-  dry_run: z.boolean().default(false).describe(
-    "Only check and plan: returns the checks' verdicts and the exact PVE calls that would be " +
-      "made, sending nothing that changes anything.",
-  ),
-  wait: z.boolean().default(true).describe(
-    "Wait for the PVE task to end (default true); false returns its UPID at once " +
-      "(follow it with get_task_status).",
-  ),
+  // Terse on purpose: these fields repeat in every action tool the model reads each turn.
+  confirm: z.boolean().optional().describe("true only after the user agreed (destructive)"),
+  dry_run: z.boolean().default(false).describe("Only check and show the plan; change nothing"),
+  wait: z.boolean().default(true).describe("Wait for the PVE task; false returns its UPID"),
   timeout_s: z.number().int().min(1).max(3600).default(DEFAULT_WAIT_S).describe(
-    `Longest wait for the task in seconds (default ${DEFAULT_WAIT_S}); the task keeps running ` +
-      "after that and the answer carries its UPID.",
+    `Longest wait, seconds (default ${DEFAULT_WAIT_S}); the task goes on after it`,
   ),
   safety_snapshot: z.boolean().optional().describe(
-    "Snapshot the guest first (mcp-pre-<action>-<time>); refused if its storage cannot. " +
-      "Default: safety.snapshot_before",
+    "Snapshot the guest first (default: safety.snapshot_before)",
   ),
 };
 

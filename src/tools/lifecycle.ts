@@ -23,6 +23,7 @@ import { type PowerAction, powerDraft } from "./lifecycle_rules.ts";
 import type { GuestTarget } from "../safety/target.ts";
 import type { ToolContext } from "./context.ts";
 import { asObject, asString } from "../proxmox/lenient.ts";
+import { ACTION_NOTE, CONFIRM_NOTE } from "./action_text.ts";
 
 interface PowerSpec {
   action: PowerAction;
@@ -98,13 +99,8 @@ const SPECS: PowerSpec[] = [
   },
 ];
 
-const COMMON = "Takes vmid (node optional: found cluster-wide; a wrong node is refused). " +
-  "Refused for protected guests (configured VMIDs or tags) and locked guests. Waits for the " +
-  "PVE task (timeout_s, progress notifications) and returns its exit status and last log " +
-  "lines; wait: false returns the UPID at once; dry_run: true only checks and shows the plan.";
-
-const CONFIRM = " Destructive: the user is asked to confirm when the client supports MCP " +
-  "elicitation; otherwise the call must carry confirm: true, set only after the user agreed.";
+const COMMON = ACTION_NOTE.trimStart();
+const CONFIRM = CONFIRM_NOTE;
 
 /** Reads qmpstatus only when the listing's `running` may hide a paused VM. */
 async function qmpStatus(

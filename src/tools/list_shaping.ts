@@ -32,6 +32,26 @@ export function compactSchema(node: unknown): unknown {
   return out;
 }
 
+/**
+ * An output schema without its field descriptions: clients validate results with it, while
+ * models learn a result's meaning from the result itself, so the prose only costs bytes.
+ */
+export function withoutDescriptions(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDescriptions);
+  if (!node || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === "description" && typeof v === "string") continue;
+    // Inside `properties`, keys are field names (a field may be called "description").
+    out[k] = k === "properties" && v && typeof v === "object"
+      ? Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([f, s]) => [f, withoutDescriptions(s)]),
+      )
+      : withoutDescriptions(v);
+  }
+  return out;
+}
+
 type Handler = (req: unknown, extra: unknown) => unknown;
 
 /**
@@ -62,7 +82,9 @@ export function shapeToolsList(server: McpServer, before?: () => Promise<unknown
       tools: result.tools.map((t) => ({
         ...t,
         inputSchema: compactSchema(t.inputSchema),
-        ...(t.outputSchema ? { outputSchema: compactSchema(t.outputSchema) } : {}),
+        ...(t.outputSchema
+          ? { outputSchema: withoutDescriptions(compactSchema(t.outputSchema)) }
+          : {}),
       })),
     };
     return cached;

@@ -20,6 +20,7 @@ import { nodeName, vmid } from "./schemas.ts";
 import type { ToolContext } from "./context.ts";
 import { asObject } from "../proxmox/lenient.ts";
 import type { GuestTarget } from "../safety/target.ts";
+import { CONFIRM_NOTE } from "./action_text.ts";
 
 /** Offered only when `tools.enabled_toolsets` lists the toolset. */
 export function optIn(toolset: "provisioning" | "backups"): (c: Config) => boolean {
@@ -43,14 +44,11 @@ export const guestTarget = {
 };
 
 /** Ending of every mutating tool's description. */
-export const COMMON = " Every argument is checked against the cluster first (GETs only); " +
-  "dry_run: true shows the checks and the exact PVE calls without sending them. Waits for the " +
-  "PVE task (timeout_s, progress) and returns its exit status and last log lines; wait: false " +
-  "returns the UPID.";
+export const COMMON = " Arguments are checked against the cluster first; dry_run: true shows " +
+  "the plan only. Waits for the PVE task (wait, timeout_s).";
 
 /** Ending of destructive tools' descriptions. */
-export const CONFIRM = " Destructive: the user is asked to confirm when the client supports " +
-  "MCP elicitation; otherwise the call must carry confirm: true, set only after the user agreed.";
+export const CONFIRM = CONFIRM_NOTE;
 
 /** The guest's config (with its `digest`). */
 export async function readConfig(

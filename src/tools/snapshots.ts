@@ -24,6 +24,7 @@ import { type ActionArgs, actionInput, actionOutput } from "../safety/result.ts"
 import { guestLabel, type GuestTarget, resolveGuest } from "../safety/target.ts";
 import { checkProtectionFlag } from "../safety/policy.ts";
 import { formatSnapshotTree, type SnapshotNode, snapshotTree } from "../format/snapshots.ts";
+import { ACTION_NOTE, CONFIRM_NOTE } from "./action_text.ts";
 
 /** A snapshot name as PVE's `pve-configid` accepts it. */
 export const snapname = z.string().regex(SNAPNAME_RE, {
@@ -144,11 +145,8 @@ interface SnapArgs extends ActionArgs {
   [k: string]: unknown;
 }
 
-const CONFIRM = " Destructive: the user is asked to confirm when the client supports MCP " +
-  "elicitation; otherwise the call must carry confirm: true, set only after the user agreed.";
-const COMMON = " Takes vmid (VM or container; node optional). Refused for protected or locked " +
-  "guests. Waits for the PVE task (timeout_s) and returns its exit status and log; wait: false " +
-  "returns the UPID; dry_run: true only checks and shows the plan.";
+const CONFIRM = CONFIRM_NOTE;
+const COMMON = ACTION_NOTE.replace("vmid", "vmid (VM or container)");
 
 /** `create_snapshot`. */
 export const createSnapshot = snapshotTool(
