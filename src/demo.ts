@@ -34,7 +34,13 @@ export async function startDemo(
     proxmox: { host: sim.hostname, port: sim.port, verify_ssl: true },
     auth: { user: DEMO_TOKEN.user, token_name: DEMO_TOKEN.tokenid, token_value: DEMO_TOKEN.secret },
     logging: { level: overrides.logLevel ?? "WARNING", file: overrides.logFile },
-    tools: { read_only: overrides.readOnly ?? false },
+    // The demo shows everything: opt-in toolsets and guest commands are on against the
+    // simulated cluster (a real configuration keeps them off until asked).
+    tools: {
+      read_only: overrides.readOnly ?? false,
+      enabled_toolsets: ["provisioning", "backups"],
+    },
+    console: { enabled: true },
   }, "demo");
   return { config, caCertPem: sim.caCertPem, close: () => sim.close() };
 }

@@ -40,7 +40,13 @@ export async function main(argv: string[]): Promise<number> {
         return await healthcheck(cli.rest[0]);
       }
       case "tools": {
-        const config = cli.demo ? undefined : await loadCliConfig(cli).catch(() => undefined);
+        if (cli.demo) {
+          const { startDemo } = await import("./demo.ts");
+          const demo = await startDemo({ readOnly: cli.readOnly });
+          await demo.close();
+          return listTools(demo.config, cli.json);
+        }
+        const config = await loadCliConfig(cli).catch(() => undefined);
         const tools = config ?? { read_only: cli.readOnly, disabled_toolsets: [] };
         return listTools(tools, cli.json);
       }

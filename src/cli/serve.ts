@@ -13,14 +13,16 @@ import { SERVER_NAME, VERSION } from "../version.ts";
 
 function banner(s: Setup): string {
   const c = s.ctx.config;
-  const tools = selectTools(c).map((t) => t.name);
+  const selected = selectTools(c);
+  const tools = selected.map((t) => t.name);
+  const sets = [...new Set(selected.map((t) => t.toolset))];
+  const self = s.demo ? "deno task demo" : "proxmox-mcp";
   const target = s.demo
     ? "the built-in SIMULATED cluster (demo mode, no Proxmox needed)"
     : `${c.auth.user}!${c.auth.token_name} at ${c.proxmox.host}:${c.proxmox.port}`;
-  const self = s.demo ? "deno task demo" : "proxmox-mcp";
   return [
     `${SERVER_NAME} ${VERSION}: serving MCP over stdio for ${target}.`,
-    `${tools.length} tools: ${tools.join(", ")}.`,
+    `${tools.length} tools in toolsets ${sets.join(", ")} (list them: ${self} tools).`,
     "This process speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client",
     "(Claude Desktop, Claude Code, Cursor): see the README for the client configuration.",
     `To try one tool from a shell instead:  ${self} call get_cluster_status`,

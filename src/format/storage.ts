@@ -24,7 +24,15 @@ interface Row {
 }
 
 /** One line per storage (per node for local storage). */
-export function formatStorageList(r: { storages: Row[]; total: number; inactive: number }): string {
+export function formatStorageList(
+  r: {
+    storages: Row[];
+    total: number;
+    inactive: number;
+    offset?: number;
+    next_offset?: number | null;
+  },
+): string {
   if (!r.total) return "No storage visible to this token.";
   const head = `${r.total} storage${r.total === 1 ? "" : "s"}` +
     (r.inactive ? `, ${r.inactive} INACTIVE` : "");
@@ -35,5 +43,8 @@ export function formatStorageList(r: { storages: Row[]; total: number; inactive:
     (s.active ? formatUsage(s.used ?? undefined, s.total ?? undefined) : "INACTIVE") +
     ` · ${s.content.join(",") || "no content"}`
   );
-  return [head, ...lines].join("\n");
+  const more = r.next_offset != null
+    ? [`(${r.total - r.next_offset} more: ask again with offset ${r.next_offset})`]
+    : [];
+  return [head, ...lines, ...more].join("\n");
 }

@@ -8,7 +8,7 @@
 
 import { z } from "zod";
 import { defineTool, READ_ONLY } from "./registry.ts";
-import { nodeName } from "./schemas.ts";
+import { nodeName, pageInfo, paging } from "./schemas.ts";
 import { asArray, asBool, asNumber, asString } from "../proxmox/lenient.ts";
 import { ratio } from "../format/units.ts";
 import { formatStorageList } from "../format/storage.ts";
@@ -42,11 +42,12 @@ export const getStorage = defineTool({
     node: nodeName.optional().describe("Only storage visible on this node"),
     content: z.enum(["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"])
       .optional().describe("Only storage that holds this content type"),
+    ...paging,
   },
   output: {
     storages: z.array(StorageItem),
-    total: z.number().int(),
-    inactive: z.number().int(),
+    ...pageInfo,
+    inactive: z.number().int().describe("Inactive storages among all that match"),
   },
   async run(args, ctx) {
     const rows = asArray(
@@ -90,9 +91,14 @@ export const getStorage = defineTool({
       a.storage.localeCompare(b.storage) || (a.node ?? "").localeCompare(b.node ?? "")
     );
     for (const s of storages) s.nodes.sort();
+    const page = storages.slice(args.offset, args.offset + args.limit);
+    const end = args.offset + page.length;
     const structured = {
-      storages,
+      storages: page,
       total: storages.length,
+      returned: page.length,
+      offset: args.offset,
+      next_offset: end < storages.length ? end : null,
       inactive: storages.filter((s) => !s.active).length,
     };
     return { structured, text: formatStorageList(structured) };

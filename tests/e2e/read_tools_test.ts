@@ -216,6 +216,14 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
           assertEquals(row.used, st.usage[node].used, `${st.id} used on ${node}`);
         }
       }
+      const page = (await call(s, "get_storage", { limit: 1 })).structuredContent as {
+        storages: unknown[];
+        total: number;
+        next_offset: number | null;
+      };
+      assertEquals(page.storages.length, 1);
+      assertEquals(page.total, out.storages.length);
+      assertEquals(page.next_offset, out.storages.length > 1 ? 1 : null);
       const inactive = [...sim.state.storages.values()].filter((x) => !x.active);
       if (inactive.length) assert(out.inactive > 0, "inactive storage is reported");
     });
