@@ -9,7 +9,7 @@
  *   proxmox: { host: "pve.lan" },
  *   auth: { user: "mcp@pve", token_name: "mcp", token_value: "x" },
  * });
- * console.log(cfg.proxmox.port); // 8006
+ * console.log(cfg.proxmox?.port); // 8006
  * ```
  *
  * @module

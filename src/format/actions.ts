@@ -6,11 +6,8 @@
  * ```ts
  * import { formatAction } from "./actions.ts";
  * console.log(formatAction({
- *   tool: "start_vm", action: "start", result: "unchanged",
- *   target: { vmid: 100, node: "pve1", type: "qemu", name: "web01" },
- *   message: "VM 100 (web01) is already running; nothing was sent.", upid: null,
- *   exitstatus: null, duration_ms: null, log: [], plan: [], checks: [],
- *   confirmation: "not needed", expected: "VM 100 running",
+ *   result: "unchanged", message: "VM 100 (web01) is already running; nothing was sent.",
+ *   upid: null, log: [], plan: [], checks: [],
  * })); // "VM 100 (web01) is already running; nothing was sent."
  * ```
  *

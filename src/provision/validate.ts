@@ -8,7 +8,7 @@
  * ```ts
  * import { diskGiB, memoryMiB, nicValue } from "./validate.ts";
  * console.log(diskGiB("32G"), memoryMiB("4G")); // 32 4096
- * console.log(nicValue("qemu", { bridge: "vmbr0", vlan: 10 })); // "virtio,bridge=vmbr0,tag=10,firewall=1"
+ * console.log(nicValue("qemu", { bridge: "vmbr0", vlan: 10, firewall: true })); // "virtio,bridge=vmbr0,tag=10,firewall=1"
  * ```
  *
  * @module
