@@ -85,12 +85,15 @@ export function checkHost(host: string | null, p: OriginPolicy): string | undefi
 
 /**
  * Why an `Origin` header is refused, or undefined when accepted. Non-browser MCP clients send no
- * Origin; a browser page may call only from an origin listed in `http.allowed_origins`.
+ * Origin; a browser page may call only from an origin listed in `http.allowed_origins` or, when
+ * none are listed and the server is bound to loopback, from a page served on loopback itself
+ * (local tools such as the MCP Inspector). A rebinding page has its own domain: refused.
  */
 export function checkOrigin(origin: string | null, p: OriginPolicy): string | undefined {
   if (origin === null) return undefined;
   const o = origin.replace(/\/$/, "").toLowerCase();
   if (p.allowedOrigins.some((a) => a.replace(/\/$/, "").toLowerCase() === o)) return undefined;
+  if (p.loopback && !p.allowedOrigins.length && loopbackOrigin(o)) return undefined;
   return `Origin "${origin}" is not allowed: add it to http.allowed_origins to let that page call`;
 }
 
@@ -154,4 +157,14 @@ export function onBodyDone(res: Response, onDone: () => void): Response {
     statusText: res.statusText,
     headers: res.headers,
   });
+}
+
+function loopbackOrigin(origin: string): boolean {
+  try {
+    const u = new URL(origin);
+    return (u.protocol === "http:" || u.protocol === "https:") &&
+      isLoopback(u.hostname.replace(/^\[|\]$/g, ""));
+  } catch {
+    return false;
+  }
 }

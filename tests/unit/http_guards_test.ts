@@ -48,7 +48,13 @@ Deno.test("loopback, Host and Origin rules", () => {
   assertEquals(checkOrigin(null, origins), undefined);
   assertEquals(checkOrigin("https://ok.example", origins), undefined);
   assert(checkOrigin("https://ok.example.evil", origins));
-  assert(checkOrigin("http://localhost:3000", local), "no origin is allowed by default");
+  // Bound to loopback with no list: pages served on loopback may call, others may not.
+  assertEquals(checkOrigin("http://localhost:6274", local), undefined);
+  assertEquals(checkOrigin("http://127.0.0.1:3000", local), undefined);
+  assert(checkOrigin("http://evil.example", local), "a rebinding page's own origin is refused");
+  assert(checkOrigin("http://localhost.evil.example", local));
+  assert(checkOrigin("http://localhost:3000", pub), "a public server allows no origin by default");
+  assert(checkOrigin("http://localhost:3000", origins), "a configured list is the only list");
 });
 
 Deno.test("bearer tokens: exact match only, scope carried, value not kept", async () => {
