@@ -63,8 +63,46 @@ export function counterpart(tool: string): string {
   return tool;
 }
 
+/**
+ * With the node and type known, the guest's own status is a small read where the cluster-wide
+ * list is megabytes on a big cluster. Any failure (wrong node or type, node offline) falls back
+ * to the cluster-wide lookup, which names the problem precisely.
+ */
+async function directLookup(
+  ctx: ToolContext,
+  vmid: number,
+  node: string,
+  type: "qemu" | "lxc",
+): Promise<GuestTarget | undefined> {
+  let raw: unknown;
+  try {
+    raw = await ctx.pve.get(`/nodes/{node}/${type}/{vmid}/status/current`, { node, vmid });
+  } catch {
+    return undefined;
+  }
+  if (!raw || typeof raw !== "object") return undefined;
+  const r = raw as Record<string, unknown>;
+  const status = asString(r.status) ?? "unknown";
+  return {
+    vmid,
+    node,
+    type,
+    name: asString(r.name) ?? null,
+    // The list shows a paused VM as "paused"; its own status says running + qmpstatus.
+    status: status === "running" && r.qmpstatus === "paused" ? "paused" : status,
+    lock: asString(r.lock) ?? null,
+    tags: asTags(r.tags),
+    template: asBool(r.template),
+    uptime: asNumber(r.uptime),
+  };
+}
+
 /** Looks the guest up cluster-wide; refuses a wrong node, wrong type or unknown VMID. */
 export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Promise<GuestTarget> {
+  if (opts.node !== undefined && opts.expect) {
+    const direct = await directLookup(ctx, opts.vmid, opts.node, opts.expect);
+    if (direct) return direct;
+  }
   const rows = asArray(
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
