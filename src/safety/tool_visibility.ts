@@ -40,25 +40,40 @@ function watchersOf(ctx: ToolContext): PermissionWatcher[] {
   return [...new Set(all.filter((w): w is PermissionWatcher => w !== undefined))];
 }
 
-/**
- * Hides (or annotates) tools the token cannot use, now and whenever privileges change.
- * Returns what tools/list should await first (bounded), so the first list is already fitted.
- */
+/** How tools/list is fitted: what to await first, and which tools to leave out. */
+export interface ListFit {
+  /** Awaited (bounded) before a list, so the first list is already fitted. */
+  before: () => Promise<void>;
+  /** Tools left out of the list. They stay callable: a call gets the missing privilege and
+   * the `pveum` fix as a tool result, not a protocol error. */
+  hidden: () => ReadonlySet<string>;
+}
+
+/** Hides (or annotates) tools the token cannot use, now and whenever privileges change. */
 export function fitToPermissions(
   server: McpServer,
   handles: ReadonlyMap<string, ToolHandle>,
   ctx: ToolContext,
-): (() => Promise<void>) | undefined {
+): ListFit | undefined {
   const watchers = watchersOf(ctx);
   if (!watchers.length) return undefined;
   const hide = ctx.config.tools.hide_unpermitted;
+  let hidden: ReadonlySet<string> = new Set();
   const apply = () => {
+    if (hide) {
+      const next = new Set(
+        [...handles.values()].filter(({ tool }) => !permitted(tool, watchers)).map(({ tool }) =>
+          tool.name
+        ),
+      );
+      if (next.size !== hidden.size || [...next].some((n) => !hidden.has(n))) {
+        hidden = next;
+        server.sendToolListChanged();
+      }
+      return;
+    }
     for (const { tool, handle } of handles.values()) {
       const ok = permitted(tool, watchers);
-      if (hide) {
-        if (ok !== handle.enabled) ok ? handle.enable() : handle.disable();
-        continue;
-      }
       const note = ok ? "" : ` (The API token holds none of ${tool.privileges.join(", ")}: ` +
         "calls will be refused until an admin grants one.)";
       if (handle.description !== tool.description + note) {
@@ -79,7 +94,7 @@ export function fitToPermissions(
     previousClose?.();
     for (const u of unsubscribe) u();
   };
-  return boundedWait(refresh);
+  return { before: boundedWait(refresh), hidden: () => hidden };
 }
 
 /** Lets tools/list wait (bounded) for the privileges, so the first list is already fitted. */

@@ -58,7 +58,10 @@ type Handler = (req: unknown, extra: unknown) => unknown;
  * Wraps the server's tools/list handler: `before` runs (bounded by the caller) before each
  * list, and schemas are compacted. Must be called after the tools are registered.
  */
-export function shapeToolsList(server: McpServer, before?: () => Promise<unknown>): void {
+export function shapeToolsList(
+  server: McpServer,
+  fit?: { before: () => Promise<unknown>; hidden: () => ReadonlySet<string> },
+): void {
   // The SDK keeps handlers in a private map; if that ever changes, lists stay as the SDK makes them.
   const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })
     ._requestHandlers;
@@ -73,13 +76,13 @@ export function shapeToolsList(server: McpServer, before?: () => Promise<unknown
     notify();
   };
   handlers.set("tools/list", async (req, extra) => {
-    if (before) await before();
+    if (fit) await fit.before();
     if (cached) return cached;
     const result = await original(req, extra) as { tools?: Array<Record<string, unknown>> };
     if (!result?.tools) return result;
     cached = {
       ...result,
-      tools: result.tools.map((t) => ({
+      tools: result.tools.filter((t) => !fit?.hidden().has(String(t.name))).map((t) => ({
         ...t,
         inputSchema: compactSchema(t.inputSchema),
         ...(t.outputSchema

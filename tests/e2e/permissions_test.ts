@@ -37,6 +37,17 @@ Deno.test("an auditor token sees only tools it can use; a full token sees all", 
       `tools/list bytes: auditor ${sizes.auditor} (${aNames.length} tools), full ${sizes.full} (${fullNames.length} tools)`,
     );
     assert(sizes.auditor < sizes.full);
+    // Hidden is not unreachable: a call from a stale list gets the reason and the fix.
+    const vm = [...sim.state.guests.values()].find((g) =>
+      g.type === "qemu" && !g.template && !g.lock && sim.state.nodes.get(g.node)?.online
+    )!;
+    Object.assign(vm, { status: "stopped", uptime: 0 });
+    const posts = sim.requests.filter((q) => q.method !== "GET").length;
+    const hidden = await call(auditor, "start_vm", { vmid: vm.vmid });
+    assert(hidden.isError);
+    assertStringIncludes(textOf(hidden), "VM.PowerMgmt");
+    assertStringIncludes(textOf(hidden), "pveum acl modify");
+    assertEquals(sim.requests.filter((q) => q.method !== "GET").length, posts, "nothing sent");
     const perms = sim.requests.filter((r) => r.path === "/access/permissions");
     assertEquals(perms.length, 2, "one permission read per session");
   } finally {
