@@ -35,6 +35,19 @@ function sampleGuest(state: ClusterState, type: "qemu" | "lxc"): GuestModel | un
   return undefined;
 }
 
+/** A finished task in the simulated cluster, for the task-reading tools. */
+function benchTask(state: ClusterState, guest: GuestModel | undefined): string {
+  const node = guest?.node ?? state.localNode ?? "pve1";
+  return state.startTask({
+    node,
+    type: "qmstart",
+    id: String(guest?.vmid ?? 100),
+    user: "mcp@pve!mcp",
+    durationMs: 0,
+    log: ["starting", "done"],
+  }).upid;
+}
+
 /** Calls to make for `tools` against `state`, and the tools left out (with why). */
 export function toolCases(
   tools: readonly Tool[],
@@ -60,6 +73,12 @@ export function toolCases(
       else if (key === "node") args.node = guest?.node ?? state.localNode;
       else if (key === "dry_run") args.dry_run = true;
       else if (props[key]?.enum?.length) args[key] = props[key].enum![0];
+      else if (key === "snapname" && guest) {
+        // An existing snapshot where the guest has one; a new name for create_snapshot.
+        args.snapname = tool.name === "create_snapshot"
+          ? "bench_snap"
+          : guest.snapshots[0]?.name ?? "bench_snap";
+      } else if (key === "upid") args.upid = benchTask(state, guest);
       else missing = key;
     }
     // A tool that takes a vmid and a node gets the guest's own node.
