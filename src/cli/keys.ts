@@ -19,8 +19,8 @@ import { EXIT } from "./args.ts";
 import { denoEnv } from "../config/env.ts";
 import { SECRET_PATHS } from "../config/secrets.ts";
 import { applyEdits } from "../crypto/json_edit.ts";
+import { defaultKeyFile } from "../crypto/key_path.ts";
 import {
-  defaultKeyFile,
   encodeKey,
   generateKeyBytes,
   KeyError,

@@ -21,10 +21,10 @@
 
 import { importAesKey } from "./aes.ts";
 import { fromBase64, toBase64Url, V1 } from "./format.ts";
+import { promptHidden } from "./prompt.ts";
+import { DEFAULT_KEY_FILE_NAME, defaultKeyFile } from "./key_path.ts";
 
 /** Reads one environment variable; `undefined` when unset. */
-import { promptHidden } from "./prompt.ts";
-
 export type EnvReader = (name: string) => string | undefined;
 
 /** The environment variable holding a base64/base64url master key. */
@@ -33,8 +33,6 @@ export const MASTER_KEY_ENV = "PROXMOX_MCP_MASTER_KEY";
 export const PASSPHRASE_ENV = "PROXMOX_MCP_PASSPHRASE";
 /** `rotate-key` to a passphrase: the new one. */
 export const NEW_PASSPHRASE_ENV = "PROXMOX_MCP_NEW_PASSPHRASE";
-/** Key file name in the home directory. */
-export const DEFAULT_KEY_FILE_NAME = ".proxmox_mcp_key";
 /** PBKDF2 iterations written by this version (OWASP 2023 minimum for PBKDF2-HMAC-SHA-256). */
 export const PBKDF2_ITERATIONS = 600_000;
 /** New passphrases shorter than this are refused. */
@@ -140,37 +138,6 @@ export async function keyId(raw: Uint8Array): Promise<Uint8Array> {
  */
 export async function keyFromBytes(raw: Uint8Array, source: string): Promise<MasterKey> {
   return { aes: await importAesKey(raw), kid: await keyId(raw), source };
-}
-
-/**
- * The home directory: `HOME`, or `USERPROFILE` on Windows.
- *
- * @example
- * ```ts
- * import { homeDir } from "./keys.ts";
- * console.log(homeDir((k) => (k === "HOME" ? "/home/me" : undefined))); // "/home/me"
- * ```
- */
-export function homeDir(env: EnvReader): string | undefined {
-  return (Deno.build.os === "windows" ? env("USERPROFILE") ?? env("HOME") : env("HOME")) ||
-    undefined;
-}
-
-/**
- * The default key file, `~/.proxmox_mcp_key`; `undefined` without a home directory.
- *
- * @example
- * ```ts
- * import { defaultKeyFile } from "./keys.ts";
- * console.log(defaultKeyFile((k) => (k === "HOME" ? "/home/me" : undefined)));
- * // "/home/me/.proxmox_mcp_key"
- * ```
- */
-export function defaultKeyFile(env: EnvReader): string | undefined {
-  const home = homeDir(env);
-  if (!home) return undefined;
-  const sep = Deno.build.os === "windows" ? "\\" : "/";
-  return home.endsWith(sep) ? home + DEFAULT_KEY_FILE_NAME : home + sep + DEFAULT_KEY_FILE_NAME;
 }
 
 /**
