@@ -28,9 +28,8 @@
 import type { ToolContext } from "../tools/context.ts";
 import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
 import type { Params } from "../proxmox/client.ts";
-import { auditFor, planEntries } from "./action_audit.ts";
+import { answerBase, auditFor, confirmStep, planEntries } from "./action_audit.ts";
 import { checkLock, checkNode, checkProtected, type CheckResult } from "./policy.ts";
-import { confirmAction } from "./confirm.ts";
 import { ActionRefused, guestLabel, type GuestTarget, resolveGuest } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import { execute, out, targetOf, TaskFailed } from "./execute.ts";
@@ -81,8 +80,6 @@ export interface ActionSpec {
   plan(g: GuestTarget): PlanDraft | Promise<PlanDraft>;
 }
 
-const MOOT: CheckResult = { check: "confirmation", verdict: "skip", detail: "not asked" };
-
 /** Runs one guest action through the pipeline (see the module doc). */
 export async function runGuestAction(
   ctx: ToolContext,
@@ -130,30 +127,18 @@ export async function runGuestAction(
     // A refusal or no-op is known before asking: never bother the user for nothing.
     const moot = !spec.args.dry_run &&
       (!!draft.unchanged || checks.some((c) => c.verdict === "fail"));
-    const confirm = moot ? { check: MOOT, how: "not asked (nothing to do)" } : await confirmAction({
-      destructive: draft.destructive,
-      required: ctx.config.safety.confirm_destructive,
-      dryRun: spec.args.dry_run,
-      confirmArg: spec.args.confirm,
-      ask: extra?.elicitConfirm,
-      tool: spec.tool,
-      question: draft.question ?? `${draft.verb} ${guestLabel(g)} on ${g.node}?`,
-      title: `${draft.verb} ${guestLabel(g)}`,
-    });
+    const confirm = await confirmStep(
+      ctx,
+      extra,
+      spec,
+      draft,
+      g,
+      moot ? "not asked (nothing to do)" : undefined,
+    );
     checks.push(confirm.check);
     const plan = planEntries(calls);
     const base = {
-      tool: spec.tool,
-      action: draft.verb,
-      target: { vmid: g.vmid, node: g.node, type: g.type, name: g.name },
-      upid: null,
-      exitstatus: null,
-      duration_ms: null,
-      log: [],
-      plan,
-      checks,
-      confirmation: confirm.how,
-      expected: draft.expect,
+      ...answerBase(spec.tool, draft, g, plan, checks, confirm.how),
       ...(safety
         ? { safety_snapshot: { name: safety.name, upid: null, rollback: safety.rollback } }
         : {}),

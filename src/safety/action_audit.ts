@@ -1,7 +1,8 @@
 /**
  * What both action pipelines (existing guests: action.ts; new targets:
- * provision.ts) share: the plan as the model sees it, and the audit line
- * plus log line written for every outcome.
+ * provision.ts) share: the confirmation step, the plan as the model sees it,
+ * the answer's common fields, and the audit line plus log line written for
+ * every outcome.
  *
  * @example
  * ```ts ignore
@@ -17,6 +18,10 @@ import type { ToolExtra } from "../tools/registry.ts";
 import type { AuditRecord } from "./audit.ts";
 import { buildPath, type Params } from "../proxmox/client.ts";
 import { maskSecrets } from "./dry_run.ts";
+import { confirmAction } from "./confirm.ts";
+import type { CheckResult } from "./policy.ts";
+import { guestLabel, type GuestTarget } from "./target.ts";
+import type { ActionArgs } from "./result.ts";
 
 /** One planned PVE call, as a template and its parameters. */
 export interface CallDraft {
@@ -70,5 +75,64 @@ export function auditFor(
       // The action already happened (or was refused): say so loudly, do not hide its result.
       ctx.logger.error("audit write failed", { error: (e as Error).message, tool: entry.tool });
     }
+  };
+}
+
+/** What the confirmation step needs to know about the action. */
+export interface ConfirmDraft {
+  verb: string;
+  destructive: boolean;
+  question?: string;
+  expect: string;
+}
+
+/**
+ * Asks for confirmation unless the answer is already known (`moot`: a refusal or a no-op,
+ * where the user must not be bothered for nothing).
+ */
+export async function confirmStep(
+  ctx: ToolContext,
+  extra: ToolExtra | undefined,
+  spec: { tool: string; args: ActionArgs },
+  draft: ConfirmDraft,
+  g: GuestTarget,
+  moot: string | undefined,
+): Promise<{ check: CheckResult; how: string }> {
+  if (moot) {
+    return { check: { check: "confirmation", verdict: "skip", detail: "not asked" }, how: moot };
+  }
+  return await confirmAction({
+    destructive: draft.destructive,
+    required: ctx.config.safety.confirm_destructive,
+    dryRun: spec.args.dry_run,
+    confirmArg: spec.args.confirm,
+    ask: extra?.elicitConfirm,
+    tool: spec.tool,
+    question: draft.question ?? `${draft.verb} ${guestLabel(g)} on ${g.node}?`,
+    title: `${draft.verb} ${guestLabel(g)}`,
+  });
+}
+
+/** The fields every action answer starts from. */
+export function answerBase(
+  tool: string,
+  draft: ConfirmDraft,
+  g: GuestTarget,
+  plan: ReturnType<typeof planEntries>,
+  checks: CheckResult[],
+  confirmation: string,
+) {
+  return {
+    tool,
+    action: draft.verb,
+    target: { vmid: g.vmid, node: g.node, type: g.type, name: g.name },
+    upid: null,
+    exitstatus: null,
+    duration_ms: null,
+    log: [],
+    plan,
+    checks,
+    confirmation,
+    expected: draft.expect,
   };
 }

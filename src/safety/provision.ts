@@ -21,10 +21,9 @@
 import type { ToolContext } from "../tools/context.ts";
 import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
 import type { AuditRecord } from "./audit.ts";
-import { auditFor, planEntries } from "./action_audit.ts";
+import { answerBase, auditFor, confirmStep, planEntries } from "./action_audit.ts";
 import { digestChecks, privilegeChecks } from "./dry_run.ts";
 import type { CheckResult } from "./policy.ts";
-import { confirmAction } from "./confirm.ts";
 import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import { execute, out, TaskFailed } from "./execute.ts";
@@ -69,36 +68,17 @@ export async function runProvision(
       );
     }
     const moot = !spec.args.dry_run && checks.some((c) => c.verdict === "fail");
-    const confirm = moot
-      ? {
-        check: { check: "confirmation", verdict: "skip" as const, detail: "not asked" },
-        how: "not asked (refused)",
-      }
-      : await confirmAction({
-        destructive: draft.destructive,
-        required: ctx.config.safety.confirm_destructive,
-        dryRun: spec.args.dry_run,
-        confirmArg: spec.args.confirm,
-        ask: extra?.elicitConfirm,
-        tool: spec.tool,
-        question: draft.question ?? `${draft.verb} ${guestLabel(g)} on ${g.node}?`,
-        title: `${draft.verb} ${guestLabel(g)}`,
-      });
+    const confirm = await confirmStep(
+      ctx,
+      extra,
+      spec,
+      draft,
+      g,
+      moot ? "not asked (refused)" : undefined,
+    );
     checks.push(confirm.check);
     const plan = planEntries(draft.calls);
-    const base = {
-      tool: spec.tool,
-      action: draft.verb,
-      target: { vmid: g.vmid, node: g.node, type: g.type, name: g.name },
-      upid: null,
-      exitstatus: null,
-      duration_ms: null,
-      log: [],
-      plan,
-      checks,
-      confirmation: confirm.how,
-      expected: draft.expect,
-    };
+    const base = answerBase(spec.tool, draft, g, plan, checks, confirm.how);
     const firstFail = checks.find((c) => c.verdict === "fail");
     if (spec.args.dry_run) {
       const message = firstFail
