@@ -28,7 +28,7 @@
 import type { ToolContext } from "../tools/context.ts";
 import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
 import type { Params } from "../proxmox/client.ts";
-import { answerBase, auditFor, confirmStep, planEntries } from "./action_audit.ts";
+import { answerBase, auditFor, confirmStep, planEntries } from "./action_common.ts";
 import { checkLock, checkNode, checkProtected, type CheckResult } from "./policy.ts";
 import { ActionRefused, guestLabel, type GuestTarget, resolveGuest } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";

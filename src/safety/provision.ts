@@ -21,7 +21,7 @@
 import type { ToolContext } from "../tools/context.ts";
 import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
 import type { AuditRecord } from "./audit.ts";
-import { answerBase, auditFor, confirmStep, planEntries } from "./action_audit.ts";
+import { answerBase, auditFor, confirmStep, planEntries } from "./action_common.ts";
 import { digestChecks, privilegeChecks } from "./dry_run.ts";
 import type { CheckResult } from "./policy.ts";
 import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
