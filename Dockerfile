@@ -14,8 +14,6 @@ FROM denoland/deno:${DENO_VERSION} AS build
 WORKDIR /src
 COPY deno.json deno.lock ./
 COPY src ./src
-# Demo mode (--demo) runs the simulator from tests/support: it is part of the module graph.
-COPY tests/support ./tests/support
 RUN deno task compile \
  && mkdir -p /out \
  && cp dist/proxmox-mcp /out/proxmox-mcp \

@@ -14,7 +14,7 @@
  */
 
 import type { Tool } from "../tests/support/sdk_client.ts";
-import type { ClusterState, GuestModel } from "../tests/support/simulator/mod.ts";
+import type { ClusterState, GuestModel } from "../src/simulator/mod.ts";
 
 /** One benchmarked call. */
 export interface ToolCase {

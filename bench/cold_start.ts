@@ -14,7 +14,7 @@
  */
 
 import { configFor } from "../tests/support/harness.ts";
-import { buildCluster, startSimulator } from "../tests/support/simulator/mod.ts";
+import { buildCluster, startSimulator } from "../src/simulator/mod.ts";
 import { percentile } from "./stats.ts";
 import { peakRssKb, type Spawned, spawnMinimal, spawnOurs } from "./spawn.ts";
 

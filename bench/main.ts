@@ -20,7 +20,7 @@
 import { parseArgs } from "node:util";
 import { configFor } from "../tests/support/harness.ts";
 import type { CallToolResult } from "../tests/support/sdk_client.ts";
-import { buildCluster, type Simulator, startSimulator } from "../tests/support/simulator/mod.ts";
+import { buildCluster, type Simulator, startSimulator } from "../src/simulator/mod.ts";
 import { type ToolCase, toolCases } from "./cases.ts";
 import { bytes, ms, percentile, table, waves } from "./stats.ts";
 import { peakRssKb, type Spawned, spawnOurs } from "./spawn.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/server/stdio"

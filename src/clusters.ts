@@ -16,7 +16,7 @@
 import type { ClusterConfig } from "./config/schema.ts";
 import { clusterNames } from "./config/clusters.ts";
 import type { PveClient } from "./proxmox/client.ts";
-import type { ToolContext } from "./tools/context.ts";
+import type { ToolContext } from "./core/context.ts";
 
 /** Builds one context per cluster; the default cluster reuses `ctx.pve`. */
 export async function clusterContexts(

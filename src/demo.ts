@@ -14,7 +14,7 @@
  * @module
  */
 
-import { DEMO_TOKEN, demoCluster, startSimulator } from "../tests/support/simulator/mod.ts";
+import { DEMO_TOKEN, demoCluster, startSimulator } from "./simulator/mod.ts";
 import { validateConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 

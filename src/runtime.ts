@@ -22,7 +22,7 @@ import { Logger, Redactor } from "./log.ts";
 import { PveClient } from "./proxmox/client.ts";
 import { ReadCache } from "./proxmox/cache.ts";
 import { createTransport } from "./proxmox/transport.ts";
-import type { ToolContext } from "./tools/context.ts";
+import type { ToolContext } from "./core/context.ts";
 import { FileAuditLog, NullAuditLog } from "./safety/audit.ts";
 import { PermissionWatcher } from "./safety/permission_watch.ts";
 

@@ -6,10 +6,10 @@
  */
 
 import { selectTools } from "../tools/index.ts";
-import { invokeTool } from "../tools/registry.ts";
+import { invokeTool } from "../tools/invoke.ts";
 import { clusterShapes, inCluster } from "../tools/cluster_scope.ts";
 import { closest } from "../config/errors.ts";
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { Setup } from "./setup.ts";
 import { EXIT } from "./args.ts";
 

@@ -11,7 +11,7 @@ import { selectTools } from "../tools/index.ts";
 import type { Setup } from "./setup.ts";
 import { EXIT } from "./args.ts";
 import { allContexts } from "../clusters.ts";
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 
 /** Privilege name → paths where the token holds it. */
 export type PrivilegeMap = Map<string, string[]>;

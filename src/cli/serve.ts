@@ -5,8 +5,8 @@
  */
 
 import process from "node:process";
-import { StdioServerTransport } from "../sdk.ts";
-import { buildServer } from "../server.ts";
+import { serveStdio as serveMcpStdio } from "../mcp/sdk.ts";
+import { McpService } from "../mcp/server.ts";
 import { selectTools } from "../tools/index.ts";
 import type { Setup } from "./setup.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
@@ -31,24 +31,29 @@ function banner(s: Setup): string {
   ].join("\n");
 }
 
-/** Serves until the client goes away; resolves when shut down cleanly. */
+/**
+ * Serves until the client goes away; resolves when shut down cleanly. One connection, either
+ * era: the SDK pins the instance the opening message asks for (`initialize`: 2025;
+ * `server/discover` or an enveloped request: 2026-07-28).
+ */
 export async function serveStdio(s: Setup): Promise<void> {
-  const server = buildServer(s.ctx);
+  const service = await McpService.create(s.ctx);
   if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(banner(s)));
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const stop = () => resolveDone();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const sig of signals) Deno.addSignalListener(sig, stop);
-  // The SDK's stdio transport does not report end of input: watch for it here.
+  // The SDK's stdio entry does not report end of input: watch for it here.
   process.stdin.on("end", stop);
   process.stdin.on("close", stop);
-  const transport = new StdioServerTransport();
-  transport.onclose = stop;
-  await server.connect(transport);
+  const handle = serveMcpStdio(
+    service.factory({ name: "stdio", readOnly: false }, { legacyCanAsk: true, longLived: true }),
+    { onerror: (e) => s.ctx.logger.debug("mcp stdio", { error: e.message }) },
+  );
   s.ctx.logger.info("serving over stdio", { demo: s.demo });
   await done;
   for (const sig of signals) Deno.removeSignalListener(sig, stop);
-  await server.close().catch(() => {});
+  await handle.close().catch(() => {});
   s.ctx.logger.info("stopped");
 }

@@ -14,9 +14,10 @@
 
 import { ConfigError } from "../config/errors.ts";
 import { denoEnv } from "../config/env.ts";
-import { BearerAuth, type TokenSpec } from "../http/auth.ts";
-import { isLoopback, type ListenAddress, parseListen } from "../http/guards.ts";
-import { startHttpServer } from "../http/server.ts";
+import { BearerAuth, type TokenSpec } from "../mcp/http/auth.ts";
+import { isLoopback, type ListenAddress, parseListen } from "../mcp/http/guards.ts";
+import { startHttpServer } from "../mcp/http/server.ts";
+import { McpService } from "../mcp/server.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
 import { EXIT } from "./args.ts";
 import type { Setup } from "./setup.ts";
@@ -82,7 +83,7 @@ export async function serveHttp(s: Setup, listenText: string): Promise<number> {
   }
   const settings = ctx.config.http;
   const http = await startHttpServer({
-    ctx,
+    service: await McpService.create(ctx),
     settings,
     auth: await BearerAuth.create(tokens),
     listen,

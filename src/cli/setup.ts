@@ -12,7 +12,7 @@ import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../config/errors.ts";
 import { createContext } from "../runtime.ts";
 import { closeClients } from "../clusters.ts";
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 
 /** A context plus what must be closed when done. */
 export interface Setup {

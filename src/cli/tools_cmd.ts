@@ -4,10 +4,10 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 import { selectTools } from "../tools/index.ts";
 import type { Config, ToolsConfig } from "../config/schema.ts";
-import { isMutating } from "../tools/registry.ts";
+import { isMutating } from "../core/tool.ts";
 
 /** Prints the tool list (opt-in tools need the whole configuration); returns the exit code. */
 export function listTools(

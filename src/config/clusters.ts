@@ -21,7 +21,7 @@
  */
 
 import type { ClusterConfig, Config, ConfigSchema } from "./schema.ts";
-import type { z } from "zod";
+import type { z } from "zod/v4";
 
 /** Name of the one cluster of a single-cluster configuration. */
 export const SINGLE_CLUSTER_NAME = "default";

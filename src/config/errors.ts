@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { z } from "zod";
+import type { z } from "zod/v4";
 import { collectSecrets, isSecretPath } from "./secrets.ts";
 
 /** One problem in a configuration. */

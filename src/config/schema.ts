@@ -15,7 +15,8 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
+import { parseKey } from "../crypto/seal.ts";
 import { DiagnosticsSchema } from "../diagnostics/thresholds.ts";
 import { DEFAULT_ALLOW, DEFAULT_DENY, DEFAULT_DENY_ARGS } from "../console/defaults.ts";
 
@@ -201,6 +202,21 @@ export const HttpSchema = z.strictObject({
   session_idle_seconds: intFrom(10, 86_400).default(1800),
 });
 
+/**
+ * The `mcp` section: protocol-level settings. `state_key` seals MCP task ids and confirmation
+ * state (src/crypto/seal.ts); replicas behind one load balancer must share it. Without one, a
+ * random key lives as long as the process: task ids die with it.
+ */
+export const McpSchema = z.strictObject({
+  state_key: z.string().refine((v) => parseKey(v) !== undefined, {
+    message: "must be 32 random bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)",
+  }).optional(),
+  /** How long an MCP task id stays valid, from its creation. */
+  task_ttl_s: intFrom(60, 7 * 86_400).default(86_400),
+  /** How long the user may take to answer a confirmation question. */
+  confirm_ttl_s: intFrom(30, 3_600).default(600),
+});
+
 export const ConfigSchema = z.strictObject({
   // Optional here because `clusters` may replace them; `refineClusters` keeps the rule clear.
   proxmox: ProxmoxSchema.optional(),
@@ -218,6 +234,7 @@ export const ConfigSchema = z.strictObject({
   diagnostics: DiagnosticsSchema.prefault({}),
   /** Commands inside VMs (execute_vm_command); off unless console.enabled. */
   console: ConsoleSchema.prefault({}),
+  mcp: McpSchema.prefault({}),
   http: HttpSchema.default({
     tokens: [],
     stateless: true,
@@ -299,6 +316,9 @@ export type ConsoleConfig = z.infer<typeof ConsoleSchema>;
 
 /** The `tools` section. */
 export type ToolsConfig = z.infer<typeof ToolsSchema>;
+
+/** The `mcp` section. */
+export type McpConfig = z.infer<typeof McpSchema>;
 
 /** The `http` section. */
 export type HttpConfig = z.infer<typeof HttpSchema>;

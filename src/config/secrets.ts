@@ -19,6 +19,7 @@ export const SECRET_PATHS: readonly string[] = [
   "auth.token_value",
   "clusters.*.auth.token_value",
   "http.tokens.*.token",
+  "mcp.state_key",
 ];
 
 /** Whether a dotted key path (array indexes as numbers) names a secret. */

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 import { asNumber } from "../proxmox/lenient.ts";
 import { mapLimit, type Probe } from "./fetch.ts";
 import { hasPriv, type PermissionMap, type SecurityData } from "./security.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 
 // Self-contained number parsing: importing config/schema.ts here would create an import cycle.
 const num = (min: number, max: number, def: number) =>

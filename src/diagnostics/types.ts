@@ -16,7 +16,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /** How urgent a finding is. */
 export const SEVERITIES = ["critical", "warning", "info"] as const;

@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 import type { CheckResult } from "../safety/policy.ts";
 import { asArray, asBool, asNumber, asString } from "../proxmox/lenient.ts";
 import { PveError } from "../proxmox/errors.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 import type { CheckResult } from "../safety/policy.ts";
 import {
   bridgeCheck,
@@ -24,7 +24,7 @@ import {
   storageCheck,
 } from "./cluster.ts";
 import { diskGiB, type NicSpec, nicValue, sizeBytes } from "./validate.ts";
-import { storageContent } from "../tools/provisioning_read.ts";
+import { storageContent } from "../tools/provisioning/provisioning_read.ts";
 import { ActionRefused } from "../safety/target.ts";
 
 /** Parameters and the checks behind them. */

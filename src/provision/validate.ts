@@ -14,7 +14,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /** PVE's `dns-name` format (VM names, container host names). */
 export const DNS_NAME_RE =

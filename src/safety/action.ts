@@ -25,10 +25,11 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
-import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
+import type { ToolContext } from "../core/context.ts";
+import type { ToolExtra, ToolOutput } from "../core/tool.ts";
+import { NeedsConfirmation } from "../core/confirm_channel.ts";
 import type { Params } from "../proxmox/client.ts";
-import { answerBase, auditFor, confirmStep, planEntries } from "./action_common.ts";
+import { answerBase, auditFor, confirmedAudit, confirmStep, planEntries } from "./action_common.ts";
 import { checkLock, checkNode, checkProtected, type CheckResult } from "./policy.ts";
 import { ActionRefused, guestLabel, type GuestTarget, resolveGuest } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
@@ -86,7 +87,7 @@ export async function runGuestAction(
   extra: ToolExtra | undefined,
   spec: ActionSpec,
 ): Promise<ToolOutput<ActionResult>> {
-  const audit = auditFor(ctx, spec, extra);
+  let audit = auditFor(ctx, spec, extra);
   let g: GuestTarget | undefined;
   try {
     g = await resolveGuest(ctx, {
@@ -127,7 +128,7 @@ export async function runGuestAction(
     // A refusal or no-op is known before asking: never bother the user for nothing.
     const moot = !spec.args.dry_run &&
       (!!draft.unchanged || checks.some((c) => c.verdict === "fail"));
-    const confirm = await confirmStep(
+    const confirm = confirmStep(
       ctx,
       extra,
       spec,
@@ -136,6 +137,7 @@ export async function runGuestAction(
       moot ? "not asked (nothing to do)" : undefined,
     );
     checks.push(confirm.check);
+    audit = confirmedAudit(audit, confirm.by);
     const plan = planEntries(calls);
     const base = {
       ...answerBase(spec.tool, draft, g, plan, checks, confirm.how),
@@ -179,6 +181,8 @@ export async function runGuestAction(
     if (firstFail) throw new ActionRefused(firstFail.detail);
     return await execute(ctx, extra, { args: spec.args, guest: g, draft, base, audit, safety });
   } catch (e) {
+    // Asking the user is not an outcome: the call comes back with the answer.
+    if (e instanceof NeedsConfirmation) throw e;
     // A dry run reports a failed precondition (unknown guest, wrong node or type) as its verdict.
     if (spec.args.dry_run && !g && e instanceof ActionRefused) {
       await audit({ outcome: "dry-run", target: { vmid: spec.vmid }, reason: e.message });

@@ -13,12 +13,12 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
-import type { ToolExtra } from "../tools/registry.ts";
+import type { ToolContext } from "../core/context.ts";
+import type { ToolExtra } from "../core/tool.ts";
 import type { AuditRecord } from "./audit.ts";
 import { buildPath, type Params } from "../proxmox/client.ts";
 import { maskSecrets } from "./dry_run.ts";
-import { confirmAction } from "./confirm.ts";
+import { confirmAction, type ConfirmOutcome } from "./confirm.ts";
 import type { CheckResult } from "./policy.ts";
 import { guestLabel, type GuestTarget } from "./target.ts";
 import type { ActionArgs } from "./result.ts";
@@ -58,6 +58,7 @@ export function auditFor(
       tool: spec.tool,
       args: spec.args,
       client: extra?.clientName,
+      actor: extra?.actor,
       ...rec,
       duration_ms: rec.duration_ms ?? Math.round(performance.now() - started),
     };
@@ -78,6 +79,12 @@ export function auditFor(
   };
 }
 
+/** The audit function of a call whose confirmation is known: every line says who confirmed. */
+export function confirmedAudit(audit: AuditFn, by: ConfirmOutcome["by"]): AuditFn {
+  if (by === "none") return audit;
+  return (rec) => audit({ confirmed_by: by, ...rec });
+}
+
 /** What the confirmation step needs to know about the action. */
 export interface ConfirmDraft {
   verb: string;
@@ -90,23 +97,27 @@ export interface ConfirmDraft {
  * Asks for confirmation unless the answer is already known (`moot`: a refusal or a no-op,
  * where the user must not be bothered for nothing).
  */
-export async function confirmStep(
+export function confirmStep(
   ctx: ToolContext,
   extra: ToolExtra | undefined,
   spec: { tool: string; args: ActionArgs },
   draft: ConfirmDraft,
   g: GuestTarget,
   moot: string | undefined,
-): Promise<{ check: CheckResult; how: string }> {
+): ConfirmOutcome {
   if (moot) {
-    return { check: { check: "confirmation", verdict: "skip", detail: "not asked" }, how: moot };
+    return {
+      check: { check: "confirmation", verdict: "skip", detail: "not asked" },
+      how: moot,
+      by: "none",
+    };
   }
-  return await confirmAction({
+  return confirmAction({
     destructive: draft.destructive,
     required: ctx.config.safety.confirm_destructive,
     dryRun: spec.args.dry_run,
     confirmArg: spec.args.confirm,
-    ask: extra?.elicitConfirm,
+    channel: extra?.confirm,
     tool: spec.tool,
     question: draft.question ?? `${draft.verb} ${guestLabel(g)} on ${g.node}?`,
     title: `${draft.verb} ${guestLabel(g)}`,

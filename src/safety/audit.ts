@@ -40,8 +40,12 @@ export interface AuditRecord {
   duration_ms?: number;
   /** Why it was refused or failed. */
   reason?: string;
-  /** Who asked: the MCP client (and HTTP token name when serving over HTTP). */
+  /** The MCP client's self-reported `name/version` (a claim, not an identity). */
   client?: string;
+  /** Who acted: the HTTP bearer token's name, or "stdio" (the local user who started us). */
+  actor?: string;
+  /** Who confirmed a destructive action: the user when asked, the model's `confirm: true`. */
+  confirmed_by?: "user" | "model" | "config";
   /** Anything else worth keeping (e.g. argv and byte counts for guest commands). */
   detail?: Record<string, unknown>;
 }

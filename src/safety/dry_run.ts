@@ -21,7 +21,7 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 import { endpoint } from "../proxmox/endpoints.ts";
 import { buildPath } from "../proxmox/client.ts";
 import { grantHint, type PermissionSnapshot } from "./permissions.ts";

@@ -2,7 +2,9 @@
  * Step 5 of the action pipeline (src/safety/action.ts): send the planned
  * calls once each (never retried), follow the task with progress
  * notifications, cancellation and a time bound, read its last log lines, and
- * audit the outcome.
+ * audit the outcome. When the answer will be an MCP task (`extra.asTask`),
+ * it returns as soon as the PVE task runs: the MCP task follows it from there
+ * (src/mcp/tasks/), on whichever replica the client polls.
  *
  * @example
  * ```ts ignore
@@ -13,22 +15,17 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
-import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
+import type { ToolContext } from "../core/context.ts";
+import type { ToolExtra, ToolOutput } from "../core/tool.ts";
 import type { AuditRecord } from "./audit.ts";
 import { exitOk, parseUpid, taskLogTail, waitForTask } from "../proxmox/tasks.ts";
 import { guestLabel, type GuestTarget } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import type { PlanDraft, PlannedCall } from "./action.ts";
 import { formatAction } from "../format/actions.ts";
-import { stopPveTask } from "../mcp_tasks/link.ts";
-import { cancelledAnswer } from "./task_cancel.ts";
 import { type SafetySnapshotPlan, takeSafetySnapshot } from "./safety_snapshot.ts";
 
 const LOG_TAIL = 20;
-
-/** An MCP task is not bound by timeout_s (nobody is blocked): it follows the PVE task this long. */
-export const MCP_TASK_WAIT_S = 24 * 3600;
 
 /** Records one audit line for the running action. */
 export type AuditFn = (rec: Omit<AuditRecord, "tool" | "args">) => Promise<void>;
@@ -71,11 +68,6 @@ export async function execute(
     const answer = await send(ctx, call);
     if (typeof answer === "string" && parseUpid(answer)) upid = answer;
   }
-  const task = extra?.mcpTask;
-  if (upid) {
-    const bound = upid;
-    task?.bind(bound, () => stopPveTask(ctx.pve, bound));
-  }
   const target = targetOf(g);
   if (!upid) {
     const ms = Math.round(performance.now() - t0);
@@ -87,7 +79,7 @@ export async function execute(
       message: `${label}: ${draft.verb} done.`,
     });
   }
-  if (!args.wait) {
+  if (!args.wait || extra?.asTask) {
     await audit({ outcome: "started", target, upid });
     return out({
       ...base,
@@ -96,32 +88,15 @@ export async function execute(
       message: `${label}: ${draft.verb} started as task ${upid}; follow it with get_task_status.`,
     });
   }
-  const waitS = task ? Math.max(args.timeout_s, MCP_TASK_WAIT_S) : args.timeout_s;
+  const waitS = args.timeout_s;
   const progress = progressSender(extra, draft.verb, label, waitS);
   await progress?.(0);
   const end = await waitForTask(ctx.pve, upid, {
     timeoutMs: waitS * 1000,
     signal: extra?.signal,
-    onPoll: ({ elapsedMs }) => {
-      task?.status(
-        `${draft.verb} ${label}: PVE task ${upid} running for ${Math.round(elapsedMs / 1000)} s`,
-      );
-      return progress?.(elapsedMs);
-    },
+    onPoll: ({ elapsedMs }) => progress?.(elapsedMs),
   });
   const ms = Math.round(performance.now() - t0);
-  if (task?.cancelled) {
-    return await cancelledAnswer(ctx, {
-      task,
-      end,
-      upid,
-      ms,
-      label,
-      verb: draft.verb,
-      base,
-      audit,
-    });
-  }
   if (end.state !== "stopped") {
     const outcome = end.state === "timeout" ? "timeout" : "cancelled";
     await audit({ outcome, target, upid, duration_ms: ms });
@@ -171,28 +146,24 @@ function send(ctx: ToolContext, c: PlannedCall): Promise<unknown> {
   return ctx.pve.delete(c.template, c.params);
 }
 
-/** MCP progress while a task runs, when the request carried a progress token. */
+/** MCP progress while a task runs, when the request asked for it. */
 function progressSender(
   extra: ToolExtra | undefined,
   verb: string,
   label: string,
   totalS: number,
 ): ((elapsedMs: number) => Promise<void>) | undefined {
-  const token = extra?._meta?.progressToken;
-  if (token === undefined || !extra) return undefined;
+  const send = extra?.progress;
+  if (!send) return undefined;
   let last = -1;
   return async (elapsedMs) => {
     // Progress must grow strictly; tenths of seconds do, even for quick polls.
     const progress = Math.max(last + 0.1, Math.round(elapsedMs / 100) / 10);
     last = progress;
-    await extra.sendNotification({
-      method: "notifications/progress",
-      params: {
-        progressToken: token,
-        progress,
-        total: totalS,
-        message: `${verb} ${label}: task running for ${progress.toFixed(1)} s`,
-      },
+    await send({
+      progress,
+      total: totalS,
+      message: `${verb} ${label}: task running for ${progress.toFixed(1)} s`,
     }).catch(() => {});
   };
 }

@@ -18,10 +18,11 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
-import type { ToolExtra, ToolOutput } from "../tools/registry.ts";
+import type { ToolContext } from "../core/context.ts";
+import type { ToolExtra, ToolOutput } from "../core/tool.ts";
+import { NeedsConfirmation } from "../core/confirm_channel.ts";
 import type { AuditRecord } from "./audit.ts";
-import { answerBase, auditFor, confirmStep, planEntries } from "./action_common.ts";
+import { answerBase, auditFor, confirmedAudit, confirmStep, planEntries } from "./action_common.ts";
 import { digestChecks, privilegeChecks } from "./dry_run.ts";
 import type { CheckResult } from "./policy.ts";
 import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
@@ -52,7 +53,7 @@ export async function runProvision(
   spec: ProvisionSpec,
 ): Promise<ToolOutput<ActionResult>> {
   let target: NewTarget | undefined;
-  const audit = auditFor(ctx, spec, extra);
+  let audit = auditFor(ctx, spec, extra);
   try {
     const prepared = await spec.prepare();
     target = prepared.target;
@@ -68,7 +69,7 @@ export async function runProvision(
       );
     }
     const moot = !spec.args.dry_run && checks.some((c) => c.verdict === "fail");
-    const confirm = await confirmStep(
+    const confirm = confirmStep(
       ctx,
       extra,
       spec,
@@ -77,6 +78,7 @@ export async function runProvision(
       moot ? "not asked (refused)" : undefined,
     );
     checks.push(confirm.check);
+    audit = confirmedAudit(audit, confirm.by);
     const plan = planEntries(draft.calls);
     const base = answerBase(spec.tool, draft, g, plan, checks, confirm.how);
     const firstFail = checks.find((c) => c.verdict === "fail");
@@ -91,6 +93,8 @@ export async function runProvision(
     if (firstFail) throw new ActionRefused(firstFail.detail);
     return await execute(ctx, extra, { args: spec.args, guest: g, draft, base, audit });
   } catch (e) {
+    // Asking the user is not an outcome: the call comes back with the answer.
+    if (e instanceof NeedsConfirmation) throw e;
     if (e instanceof ActionRefused) {
       await audit({ outcome: "refused", target: target && auditTarget(target), reason: e.message });
     } else if (!(e instanceof TaskFailed)) {

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { actionInput } from "./result.ts";
- * import { z } from "zod";
+ * import { z } from "zod/v4";
  * const args = z.object(actionInput).parse({});
  * console.log(args.wait, args.timeout_s, args.dry_run); // true 50 false
  * ```
@@ -14,7 +14,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /**
  * Default wait: under the 60 s request timeout most MCP clients use, so the

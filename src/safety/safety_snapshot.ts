@@ -18,8 +18,8 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
-import type { ToolExtra } from "../tools/registry.ts";
+import type { ToolContext } from "../core/context.ts";
+import type { ToolExtra } from "../core/tool.ts";
 import { asArray, asObject, asString } from "../proxmox/lenient.ts";
 import { exitOk, parseUpid, waitForTask } from "../proxmox/tasks.ts";
 import type { CheckResult } from "./policy.ts";

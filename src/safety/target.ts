@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { ToolContext } from "../tools/context.ts";
+import type { ToolContext } from "../core/context.ts";
 import { asArray, asBool, asNumber, asString, asTags } from "../proxmox/lenient.ts";
 
 /** A guest as the cluster's status cache knows it. */

@@ -1,7 +1,7 @@
 /**
  * The sentences every mutating tool's description shares, kept short: each
  * tool definition is read by the model on every turn. The long form lives once
- * in the server instructions (src/server.ts).
+ * in the server instructions (src/mcp/server.ts).
  *
  * @example
  * ```ts

@@ -15,10 +15,10 @@
  * @module
  */
 
-import { z } from "zod";
-import type { CallToolResult } from "../sdk.ts";
-import type { AnyTool } from "./registry.ts";
-import type { ToolContext } from "./context.ts";
+import { z } from "zod/v4";
+import type { ToolResult as CallToolResult } from "./invoke.ts";
+import type { AnyTool } from "../core/tool.ts";
+import type { ToolContext } from "../core/context.ts";
 import { clusterNames, isMultiCluster } from "../config/clusters.ts";
 import { contextFor } from "../clusters.ts";
 

@@ -12,20 +12,20 @@
  * @module
  */
 
-import type { AnyTool } from "./registry.ts";
-import { isMutating } from "./registry.ts";
-import { getNodes, getNodeStatus } from "./nodes.ts";
-import { getVms } from "./vms.ts";
-import { getContainers } from "./containers.ts";
-import { getStorage } from "./storage.ts";
-import { getClusterStatus } from "./cluster.ts";
-import { getGuest } from "./guest.ts";
-import { LIFECYCLE_TOOLS } from "./lifecycle.ts";
-import { SNAPSHOT_TOOLS } from "./snapshots.ts";
-import { TASK_TOOLS } from "./tasks.ts";
-import { executeVmCommand } from "./console.ts";
-import { DIAGNOSTIC_TOOLS, INSIGHT_TOOLS } from "./insight.ts";
-import { BACKUP_TOOLS, PROVISIONING_TOOLS } from "./provisioning.ts";
+import type { AnyTool } from "../core/tool.ts";
+import { isMutating } from "../core/tool.ts";
+import { getNodes, getNodeStatus } from "./core/nodes.ts";
+import { getVms } from "./core/vms.ts";
+import { getContainers } from "./core/containers.ts";
+import { getStorage } from "./core/storage.ts";
+import { getClusterStatus } from "./core/cluster.ts";
+import { getGuest } from "./core/guest.ts";
+import { LIFECYCLE_TOOLS } from "./lifecycle/lifecycle.ts";
+import { SNAPSHOT_TOOLS } from "./snapshots/snapshots.ts";
+import { TASK_TOOLS } from "./tasks/tasks.ts";
+import { executeVmCommand } from "./console/console.ts";
+import { DIAGNOSTIC_TOOLS, INSIGHT_TOOLS } from "./insight/insight.ts";
+import { BACKUP_TOOLS, PROVISIONING_TOOLS } from "./provisioning/provisioning.ts";
 import type { Config } from "../config/schema.ts";
 
 /** All tools, grouped by toolset. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "zod/v4";
 import { NODE_RE, VMID_MAX, VMID_MIN } from "../proxmox/params.ts";
 
 /** A PVE node name. */

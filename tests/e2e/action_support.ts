@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { RecordedRequest, Simulator } from "../support/simulator/mod.ts";
+import type { RecordedRequest, Simulator } from "../../src/simulator/mod.ts";
 
 /** Requests the simulator received while `fn` ran. */
 export async function requestsDuring(

@@ -14,7 +14,7 @@ import {
   demoCluster,
   type Simulator,
   startSimulator,
-} from "../support/simulator/mod.ts";
+} from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import type { CallToolResult } from "../support/sdk_client.ts";
 

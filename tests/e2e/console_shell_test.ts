@@ -8,7 +8,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { DEFAULT_ALLOW } from "../../src/console/defaults.ts";
 
@@ -215,8 +215,12 @@ Deno.test("execute_vm_command is absent unless console.enabled, and in read-only
         const { tools } = await srv.client.listTools();
         assert(tools.length > 0, "other tools are listed");
         assert(!tools.some((x) => x.name === TOOL), `absent with ${JSON.stringify(config)}`);
-        const r = await call(srv, TOOL, { node: "pve1", vmid: 100, command: "uptime" });
-        assert(r.isError, "calling it fails");
+        // An unknown tool is a protocol error (-32602), not a tool result.
+        const err = await call(srv, TOOL, { node: "pve1", vmid: 100, command: "uptime" }).then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        assert(err && /-32602.*Unknown tool/.test(err.message), "calling it fails");
         assert(!sim.requests.some((q) => q.path.includes("/agent/")), "nothing reached the agent");
       } finally {
         await srv.close();

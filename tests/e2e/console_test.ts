@@ -9,7 +9,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
 const TOOL = "execute_vm_command";

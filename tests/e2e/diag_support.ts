@@ -8,7 +8,7 @@
 // Structured results are read field by field; typing each nested shape adds nothing.
 // deno-lint-ignore-file no-explicit-any
 import { type ServerUnderTest, startServer } from "../support/harness.ts";
-import { type SimToken, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { type SimToken, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
 /** Sorted finding ids of a diagnostic result. */

@@ -7,9 +7,9 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, textOf } from "../support/harness.ts";
-import { type SimToken, tokenWithRole } from "../support/simulator/mod.ts";
-import { AUDIT_TOKEN, healthyCluster } from "../support/simulator/scenarios.ts";
-import { insightOf } from "../support/simulator/insight_model.ts";
+import { type SimToken, tokenWithRole } from "../../src/simulator/mod.ts";
+import { AUDIT_TOKEN, healthyCluster } from "../../src/simulator/scenarios.ts";
+import { insightOf } from "../../src/simulator/insight_model.ts";
 import { ids, one, withServer } from "./diag_support.ts";
 
 Deno.test("missing privileges are reported as not checked, never skipped silently", async () => {

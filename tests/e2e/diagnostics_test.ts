@@ -9,8 +9,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, textOf } from "../support/harness.ts";
 import { ids, one, withServer } from "./diag_support.ts";
-import { SCENARIOS } from "../support/simulator/scenarios.ts";
-import { GiB } from "../support/simulator/builders.ts";
+import { SCENARIOS } from "../../src/simulator/scenarios.ts";
+import { GiB } from "../../src/simulator/builders.ts";
 
 /** Finding ids each scenario must trip, per diagnostic (cluster health is in the scenario). */
 const EXPECT: Record<

@@ -12,12 +12,12 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator, tokenWithRole } from "../support/simulator/mod.ts";
+import { demoCluster, startSimulator, tokenWithRole } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { requestsDuring } from "./action_support.ts";
-import type { Simulator } from "../support/simulator/mod.ts";
-import { insightOf } from "../support/simulator/insight_model.ts";
-import { backupVolid } from "../support/simulator/provision_model.ts";
+import type { Simulator } from "../../src/simulator/mod.ts";
+import { insightOf } from "../../src/simulator/insight_model.ts";
+import { backupVolid } from "../../src/simulator/provision_model.ts";
 
 /** Arguments a generator cannot guess, by tool (merged over the generated ones). */
 function hints(sim: Simulator): Record<string, Record<string, unknown>> {

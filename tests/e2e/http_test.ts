@@ -14,7 +14,7 @@ import {
   startHttpProcess,
   toolCall,
 } from "../support/http_harness.ts";
-import { DEMO_TOKEN, demoCluster, startSimulator } from "../support/simulator/mod.ts";
+import { DEMO_TOKEN, demoCluster, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import type { CallToolResult } from "../support/sdk_client.ts";
 

@@ -12,10 +12,10 @@ import {
   DEMO_TOKEN,
   type Simulator,
   startSimulator,
-} from "../support/simulator/mod.ts";
-import { AUDIT_TOKEN, healthyCluster } from "../support/simulator/scenarios.ts";
-import { guestIp } from "../support/simulator/routes/insight_guests.ts";
-import { insightOf } from "../support/simulator/insight_model.ts";
+} from "../../src/simulator/mod.ts";
+import { AUDIT_TOKEN, healthyCluster } from "../../src/simulator/scenarios.ts";
+import { guestIp } from "../../src/simulator/routes/insight_guests.ts";
+import { insightOf } from "../../src/simulator/insight_model.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
 async function during(sim: Simulator, fn: () => Promise<unknown>) {

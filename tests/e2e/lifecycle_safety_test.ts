@@ -14,8 +14,8 @@ import {
   type Simulator,
   startSimulator,
   tokenWithRole,
-} from "../support/simulator/mod.ts";
-import { simActions } from "../support/simulator/actions.ts";
+} from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
 import { ElicitRequestSchema } from "../support/sdk_client.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { auditLines, mutations, requestsDuring } from "./action_support.ts";
@@ -128,8 +128,9 @@ Deno.test("read-only mode: no mutating tool is offered or callable", async () =>
         assert(names.includes(n), `${n} is offered`);
       }
       assert(tools.every((x) => x.annotations?.readOnlyHint === true));
-      const r: any = await call(srv, "start_vm", { vmid: 105 });
-      assert(r.isError);
+      // Not offered means unknown: a protocol error (-32602) naming read-only mode.
+      const err = await call(srv, "start_vm", { vmid: 105 }).then(() => undefined, (e) => e);
+      assert(err instanceof Error && /-32602.*Unknown tool.*read-only/.test(err.message));
       assertEquals(mutations(sim.requests), []);
     } finally {
       await srv.close();

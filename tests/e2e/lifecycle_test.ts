@@ -8,8 +8,8 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { DEMO_TOKEN, demoCluster, startSimulator } from "../support/simulator/mod.ts";
-import { simActions } from "../support/simulator/actions.ts";
+import { DEMO_TOKEN, demoCluster, startSimulator } from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { auditLines, mutations, requestsDuring } from "./action_support.ts";
 

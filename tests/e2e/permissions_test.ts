@@ -5,7 +5,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator, tokenWithRole } from "../support/simulator/mod.ts";
+import { demoCluster, startSimulator, tokenWithRole } from "../../src/simulator/mod.ts";
 import { ToolListChangedNotificationSchema } from "../support/sdk_client.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 

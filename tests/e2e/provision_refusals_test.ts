@@ -10,9 +10,9 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator, tokenWithRole } from "../support/simulator/mod.ts";
-import { simActions } from "../support/simulator/actions.ts";
-import { configDigest } from "../support/simulator/routes/guests.ts";
+import { demoCluster, startSimulator, tokenWithRole } from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
+import { configDigest } from "../../src/simulator/routes/guests.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { mutations, requestsDuring } from "./action_support.ts";
 import { OPT_IN } from "./provision_test.ts";

@@ -10,9 +10,9 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator } from "../support/simulator/mod.ts";
-import { simActions } from "../support/simulator/actions.ts";
-import { insightOf } from "../support/simulator/insight_model.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
+import { insightOf } from "../../src/simulator/insight_model.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { auditLines, mutations, requestsDuring } from "./action_support.ts";
 

@@ -13,7 +13,7 @@ import {
   demoCluster,
   type Simulator,
   startSimulator,
-} from "../support/simulator/mod.ts";
+} from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
 const READ_TOOLS = [

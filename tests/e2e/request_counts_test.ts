@@ -7,8 +7,8 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { buildCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
-import type { ClusterState } from "../support/simulator/mod.ts";
+import { buildCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
+import type { ClusterState } from "../../src/simulator/mod.ts";
 import type { Tool } from "../support/sdk_client.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
@@ -53,7 +53,7 @@ function argsFor(tool: Tool, s: ClusterState): Record<string, unknown> {
   if (required.has("node") || ("node" in props && args.vmid !== undefined)) args.node = g.node;
   if (required.has("snapname")) args.snapname = SNAP;
   if (required.has("upid")) {
-    args.node = g.node;
+    if ("node" in props) args.node = g.node;
     args.upid = s.startTask({ node: g.node, type: "qmstart", id: String(g.vmid), user: "root@pam" })
       .upid;
   }

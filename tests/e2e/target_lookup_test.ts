@@ -6,7 +6,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
 Deno.test("guest lookup: direct with node, cluster-wide otherwise, same checks", async (t) => {

@@ -7,7 +7,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { mutations, requestsDuring } from "./action_support.ts";
 

@@ -5,12 +5,12 @@
 
 import { assert, assertStringIncludes } from "../support/assert.ts";
 import { call, configFor, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
 import {
   OTHER_CA_CERT_PEM,
   OTHER_SERVER_CERT_PEM,
   OTHER_SERVER_KEY_PEM,
-} from "../support/certs.ts";
+} from "../../src/simulator/certs.ts";
 
 Deno.test("no CA configured: a clear TLS error naming ca_file and verify_ssl", async () => {
   const sim = await startSimulator({ cluster: demoCluster() });

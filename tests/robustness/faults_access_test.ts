@@ -7,7 +7,7 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { call, startServer, textOf } from "../support/harness.ts";
-import { demoCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import {
   assertActionable,
   assertHealthy,

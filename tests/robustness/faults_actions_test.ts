@@ -6,8 +6,8 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { call, textOf } from "../support/harness.ts";
-import type { Fault } from "../support/simulator/mod.ts";
-import { simActions } from "../support/simulator/actions.ts";
+import type { Fault } from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
 import { assertActionable, assertHealthy, during, withFaultSession } from "./helpers.ts";
 
 Deno.test("faults: a task that never ends, and failing POSTs are never re-sent", async (t) => {

@@ -13,7 +13,7 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { call, textOf } from "../support/harness.ts";
-import type { Fault } from "../support/simulator/mod.ts";
+import type { Fault } from "../../src/simulator/mod.ts";
 import {
   assertActionable,
   assertHealthy,

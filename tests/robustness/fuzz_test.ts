@@ -13,7 +13,7 @@
 import { assert } from "../support/assert.ts";
 import { type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
 import type { CallToolResult } from "../support/sdk_client.ts";
-import { demoCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { fuzzCases, type Hints, type JsonSchema, Rng, runSeed } from "../support/fuzz.ts";
 import { assertHealthy, assertInTemplates } from "./helpers.ts";

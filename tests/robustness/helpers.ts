@@ -21,10 +21,10 @@ import {
   type SimToken,
   type Simulator,
   startSimulator,
-} from "../support/simulator/mod.ts";
+} from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { matchEndpoint } from "../../src/proxmox/endpoints.ts";
-import type { RecordedRequest } from "../support/simulator/mod.ts";
+import type { RecordedRequest } from "../../src/simulator/mod.ts";
 
 /** A deep copy of DEMO_TOKEN (the simulator reads the token objects it was given, live). */
 export function ownToken(): SimToken {

@@ -7,7 +7,7 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { configFor } from "../support/harness.ts";
-import { demoCluster, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
 import { spawnRaw } from "./raw_stdio.ts";
 
 const enc = new TextEncoder();

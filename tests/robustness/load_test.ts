@@ -9,7 +9,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { configFor, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
 import { connectHttp, startHttpProcess } from "../support/http_harness.ts";
 import type { CallToolResult, Client } from "../support/sdk_client.ts";
-import { buildCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { buildCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertInTemplates } from "./helpers.ts";
 
 /** The client's default bound on requests in flight to one cluster (src/proxmox/client.ts). */

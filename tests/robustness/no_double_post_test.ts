@@ -10,11 +10,11 @@
  */
 
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
-import { demoCluster, type Simulator, startSimulator } from "../support/simulator/mod.ts";
+import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { PveClient } from "../../src/proxmox/client.ts";
 import { createTransport } from "../../src/proxmox/transport.ts";
 import { PveError } from "../../src/proxmox/errors.ts";
-import { DEMO_TOKEN } from "../support/simulator/mod.ts";
+import { DEMO_TOKEN } from "../../src/simulator/mod.ts";
 
 function clientFor(sim: Simulator, verifyTls: boolean): PveClient {
   return new PveClient({

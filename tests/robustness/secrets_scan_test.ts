@@ -12,8 +12,8 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { configFor, runCli } from "../support/harness.ts";
 import { fuzzCases, type JsonSchema, Rng } from "../support/fuzz.ts";
 import { SecretScan } from "../support/secret_scan.ts";
-import { demoCluster, startSimulator } from "../support/simulator/mod.ts";
-import { simActions } from "../support/simulator/actions.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
 import { ownToken, revokeToken } from "./helpers.ts";
 import { spawnRaw } from "./raw_stdio.ts";
 

@@ -16,8 +16,8 @@
 
 import { Client, StdioClientTransport } from "./sdk_client.ts";
 import type { CallToolResult } from "./sdk_client.ts";
-import type { SimToken, Simulator } from "./simulator/mod.ts";
-import { DEMO_TOKEN } from "./simulator/mod.ts";
+import type { SimToken, Simulator } from "../../src/simulator/mod.ts";
+import { DEMO_TOKEN } from "../../src/simulator/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** Absolute path of the repository root. */

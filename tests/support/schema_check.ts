@@ -14,7 +14,7 @@
  */
 
 import { ENDPOINTS } from "../../src/proxmox/endpoints.ts";
-import { type ParamRule, type Params, verifyParams } from "./simulator/params.ts";
+import { type ParamRule, type Params, verifyParams } from "../../src/simulator/params.ts";
 
 /** One method of the schema, indexed. */
 export interface SchemaMethod {

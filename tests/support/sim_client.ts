@@ -5,7 +5,7 @@
  * @module
  */
 
-import { DEMO_TOKEN, type SimToken, type Simulator } from "./simulator/mod.ts";
+import { DEMO_TOKEN, type SimToken, type Simulator } from "../../src/simulator/mod.ts";
 
 /** An answer with its parsed body (`undefined` when empty or not JSON). */
 export interface SimAnswer {

@@ -3,12 +3,13 @@
  * waiting for a task, snapshot trees, confirmation and the safety checks.
  */
 
-import { assert, assertEquals } from "../support/assert.ts";
-import { powerDraft } from "../../src/tools/lifecycle_rules.ts";
+import { assert, assertEquals, assertThrows } from "../support/assert.ts";
+import { powerDraft } from "../../src/tools/lifecycle/lifecycle_rules.ts";
 import { exitOk, parseUpid, waitForTask } from "../../src/proxmox/tasks.ts";
 import type { PveClient } from "../../src/proxmox/client.ts";
 import { snapshotTree } from "../../src/format/snapshots.ts";
 import { confirmAction } from "../../src/safety/confirm.ts";
+import { type ConfirmChannel, NeedsConfirmation } from "../../src/core/confirm_channel.ts";
 import { checkLock, checkProtected } from "../../src/safety/policy.ts";
 import type { GuestTarget } from "../../src/safety/target.ts";
 
@@ -127,29 +128,45 @@ Deno.test("snapshotTree: pre-order, depth, children, orphan parents, cycles", ()
   assertEquals(t.current, { parent: "c", running: true });
 });
 
-Deno.test("confirmAction: elicitation first, then confirm: true, else refused", async () => {
+Deno.test("confirmAction: asks when it can, uses only an answer to this question", () => {
   const base = {
     destructive: true,
     required: true,
     dryRun: false,
     confirmArg: undefined as boolean | undefined,
+    channel: undefined as ConfirmChannel | undefined,
     tool: "stop_vm",
     question: "Stop?",
     title: "Stop",
   };
-  assertEquals((await confirmAction(base)).check.verdict, "fail");
-  assertEquals((await confirmAction({ ...base, confirmArg: true })).check.verdict, "pass");
-  const no = await confirmAction({
-    ...base,
-    confirmArg: true,
-    ask: () => Promise.resolve({ action: "decline", confirmed: false }),
+  assertEquals(confirmAction(base).check.verdict, "fail");
+  assertEquals(confirmAction(base).by, "none");
+  const byModel = confirmAction({ ...base, confirmArg: true });
+  assertEquals([byModel.check.verdict, byModel.by], ["pass", "model"]);
+  // The client can ask: the pipeline stops with the question, whatever the model passed.
+  const asked = assertThrows(
+    () => confirmAction({ ...base, confirmArg: true, channel: { kind: "ask" } }),
+    NeedsConfirmation,
+  );
+  assertEquals([asked.question, asked.title], ["Stop?", "Stop"]);
+  const answer = (action: "accept" | "decline", confirmed: boolean, question = "Stop?") => ({
+    kind: "answer" as const,
+    answer: { action, confirmed, question },
   });
+  const yes = confirmAction({ ...base, channel: answer("accept", true) });
+  assertEquals([yes.check.verdict, yes.by], ["pass", "user"]);
+  const no = confirmAction({ ...base, confirmArg: true, channel: answer("decline", false) });
   assertEquals(no.check.verdict, "fail", "the user's no beats the model's confirm");
-  const broken = await confirmAction({ ...base, ask: () => Promise.reject(new Error("timeout")) });
-  assertEquals(broken.check.verdict, "fail");
-  assertEquals((await confirmAction({ ...base, required: false })).check.verdict, "pass");
-  assertEquals((await confirmAction({ ...base, destructive: false })).check.verdict, "pass");
-  assertEquals((await confirmAction({ ...base, dryRun: true })).check.verdict, "ask");
+  const unticked = confirmAction({ ...base, channel: answer("accept", false) });
+  assertEquals(unticked.check.verdict, "fail");
+  // An answer to another question (the guest changed since) is not used: ask again.
+  assertThrows(
+    () => confirmAction({ ...base, channel: answer("accept", true, "Stop VM 101?") }),
+    NeedsConfirmation,
+  );
+  assertEquals(confirmAction({ ...base, required: false }).check.verdict, "pass");
+  assertEquals(confirmAction({ ...base, destructive: false }).check.verdict, "pass");
+  assertEquals(confirmAction({ ...base, dryRun: true }).check.verdict, "ask");
 });
 
 Deno.test("checkProtected and checkLock", () => {

@@ -13,7 +13,7 @@ import { analyzeOptimization } from "../../src/diagnostics/optimization.ts";
 import { DEFAULT_THRESHOLDS, DiagnosticsSchema } from "../../src/diagnostics/thresholds.ts";
 import { Probe } from "../../src/diagnostics/fetch.ts";
 import { PveError } from "../../src/proxmox/errors.ts";
-import { parseInterfaces } from "../../src/tools/insight_guest.ts";
+import { parseInterfaces } from "../../src/tools/insight/insight_guest.ts";
 
 const T = DEFAULT_THRESHOLDS;
 const GiB = 1024 ** 3;

@@ -12,9 +12,9 @@ import {
   isLoopback,
   onBodyDone,
   parseListen,
-} from "../../src/http/guards.ts";
-import { BearerAuth } from "../../src/http/auth.ts";
-import { MemoryEventStore } from "../../src/http/event_store.ts";
+} from "../../src/mcp/http/guards.ts";
+import { BearerAuth } from "../../src/mcp/http/auth.ts";
+import { MemoryEventStore } from "../../src/mcp/http/event_store.ts";
 import { collectTokens } from "../../src/cli/serve_http.ts";
 import { parseConfigText } from "../../src/config/load.ts";
 import { ConfigError } from "../../src/config/errors.ts";

@@ -1,5 +1,5 @@
 import { assertEquals } from "../support/assert.ts";
-import { compactSchema, withoutDescriptions } from "../../src/tools/list_shaping.ts";
+import { compactSchema, withoutDescriptions } from "../../src/mcp/list_shaping.ts";
 
 Deno.test("compactSchema drops converter noise and keeps real bounds", () => {
   const schema = {

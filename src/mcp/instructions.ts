@@ -1,0 +1,24 @@
+/**
+ * The server instructions (sent at initialize and in server/discover): what
+ * every tool shares, said once instead of in each tool's description.
+ *
+ * @example
+ * ```ts
+ * import { INSTRUCTIONS } from "./instructions.ts";
+ * console.log(INSTRUCTIONS.includes("dry_run")); // true
+ * ```
+ *
+ * @module
+ */
+
+/** The instructions text. */
+export const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cluster_status or " +
+  "get_nodes; get_vms and get_containers list guests cluster-wide in one call (use filters and " +
+  "offset for big clusters). Sizes are bytes, CPU values fractions of 1. Tools that change " +
+  "something share these arguments: dry_run: true checks everything against the live cluster " +
+  "and returns the exact PVE calls without sending them (use it before risky changes); wait " +
+  "(default true) follows the PVE task and returns its exit status and last log lines, " +
+  "timeout_s bounds that wait (the task keeps running and the answer carries its UPID for " +
+  "get_task_status); confirm: true is needed for destructive actions only when the user cannot " +
+  "be asked directly, and must reflect the user's explicit agreement; safety_snapshot: true " +
+  "takes a snapshot first. Protected or locked guests are refused with the reason.";

@@ -1,0 +1,190 @@
+/**
+ * The four diagnostic tools (names kept from the seed project). Each reads
+ * the API through a counting {@link Probe}, hands the data to a pure analysis
+ * in `src/diagnostics/`, and returns findings with evidence and a concrete
+ * next step. Nothing is guessed: a check whose data is not readable is listed
+ * under `not_checked` with the privilege that is missing.
+ *
+ * @module
+ */
+
+import { z } from "zod/v4";
+import { defineTool, READ_ONLY } from "../../core/tool.ts";
+import { nodeName, vmid } from "../schemas.ts";
+import { Probe } from "../../diagnostics/fetch.ts";
+import { gatherClusterHealth, gatherGuest, gatherOptimization } from "../../diagnostics/collect.ts";
+import { gatherSecurity } from "../../diagnostics/collect_security.ts";
+import { analyzeClusterHealth } from "../../diagnostics/cluster_health.ts";
+import { diagnoseGuest } from "../../diagnostics/vm_issues.ts";
+import { analyzeOptimization } from "../../diagnostics/optimization.ts";
+import { analyzeSecurity } from "../../diagnostics/security.ts";
+import { thresholdsOf } from "../../diagnostics/thresholds.ts";
+import {
+  countFindings,
+  type Finding,
+  type NotChecked,
+  reportOutput,
+  sortFindings,
+} from "../../diagnostics/types.ts";
+import { formatReport } from "../../format/diagnostics.ts";
+
+/** One entry per check and missing privilege, so 100 refused guest reads read as one line. */
+function dedupe(list: NotChecked[]): NotChecked[] {
+  const seen = new Map<string, NotChecked & { n: number }>();
+  for (const n of list) {
+    const key = `${n.check}|${n.privilege ?? n.reason}`;
+    const s = seen.get(key);
+    if (s) s.n++;
+    else seen.set(key, { ...n, n: 1 });
+  }
+  return [...seen.values()].map(({ n, ...rest }) =>
+    n > 1 ? { ...rest, reason: `${rest.reason} (and ${n - 1} similar)` } : rest
+  );
+}
+
+/**
+ * On a big cluster one analysis can find hundreds of things: the model gets the most severe
+ * first, every count, and how many were left out.
+ */
+const MAX_FINDINGS = 60;
+
+function report(probe: Probe, r: { findings: Finding[]; checks: string[] }) {
+  const all = sortFindings(r.findings);
+  return {
+    findings: all.slice(0, MAX_FINDINGS),
+    not_checked: dedupe(probe.notChecked),
+    counts: countFindings(all),
+    checks: r.checks,
+    api_requests: probe.requests,
+    omitted: Math.max(0, all.length - MAX_FINDINGS),
+  };
+}
+
+/** `analyze_cluster_health`. */
+export const analyzeClusterHealthTool = defineTool({
+  name: "analyze_cluster_health",
+  // Useful to every token: what it may not read is reported as "not checked".
+  privileges: [],
+  title: "Analyze cluster health",
+  description: "Deterministic cluster health check: quorum and membership, offline nodes, node " +
+    "CPU/memory/swap/root-disk pressure, storage usage and inactive storage, failed tasks in the " +
+    "recent window, HA resources in error, guests locked with no running task. Each finding has " +
+    "severity, evidence (values, thresholds, API source) and a concrete fix. Cost: 4 requests + " +
+    "1 per online node.",
+  toolset: "diagnostics",
+  annotations: READ_ONLY,
+  input: {},
+  output: reportOutput,
+  async run(_args, ctx) {
+    const probe = new Probe(ctx.pve);
+    const data = await gatherClusterHealth(probe);
+    const out = report(probe, analyzeClusterHealth(data, thresholdsOf(ctx.config)));
+    return { structured: out, text: formatReport("Cluster health", out) };
+  },
+});
+
+/** `diagnose_vm_issues`. */
+export const diagnoseVmIssuesTool = defineTool({
+  name: "diagnose_vm_issues",
+  privileges: ["VM.Audit"],
+  title: "Diagnose a VM or container",
+  description: "Diagnose one guest (VM or container): stopped/paused and why, lock, HA error, " +
+    "guest agent disabled or not answering, memory/disk pressure inside and on its node, recent " +
+    "failed tasks, backup coverage and age of the last backup, old snapshots. Findings carry " +
+    "evidence and the qm/pct command to fix. Cost: about 6-9 requests.",
+  toolset: "diagnostics",
+  annotations: READ_ONLY,
+  input: { node: nodeName, vmid },
+  output: {
+    ...reportOutput,
+    guest: z.object({
+      vmid: z.number().int(),
+      node: z.string(),
+      type: z.string(),
+      name: z.string().nullable(),
+      status: z.string(),
+    }),
+  },
+  async run({ node, vmid }, ctx) {
+    const probe = new Probe(ctx.pve);
+    const data = await gatherGuest(probe, node, vmid);
+    const out = {
+      ...report(probe, diagnoseGuest(data, thresholdsOf(ctx.config))),
+      guest: {
+        vmid,
+        node,
+        type: String(data.guest.type),
+        name: typeof data.guest.name === "string" ? data.guest.name : null,
+        status: String(data.guest.status ?? "unknown"),
+      },
+    };
+    const label = `${data.guest.type === "lxc" ? "CT" : "VM"} ${vmid} on ${node}`;
+    return { structured: out, text: formatReport(label, out) };
+  },
+});
+
+/** `suggest_resource_optimization`. */
+export const suggestOptimizationTool = defineTool({
+  name: "suggest_resource_optimization",
+  privileges: ["VM.Audit", "Sys.Audit"],
+  title: "Suggest resource optimisation",
+  description: "From RRD history over a timeframe: idle guests (CPU far below allocation) and " +
+    "oversized memory, memory/vCPU overcommit per node, storage nearly full with its growth " +
+    "trend and days to full, and stopped guests/templates holding large disks. Cost: 1 request " +
+    "+ 1 per analysed guest (at most diagnostics.max_rrd_guests, biggest first) + 1 per nearly " +
+    "full storage.",
+  toolset: "diagnostics",
+  annotations: READ_ONLY,
+  input: {
+    timeframe: z.enum(["hour", "day", "week", "month", "year"]).default("week")
+      .describe("History window (default week)"),
+    node: nodeName.optional().describe("Only analyse guests on this node"),
+  },
+  output: {
+    ...reportOutput,
+    timeframe: z.string(),
+    guests_analysed: z.number().int(),
+    guests_running: z.number().int().describe("Running guests that could be analysed"),
+  },
+  async run({ timeframe, node }, ctx) {
+    const t = thresholdsOf(ctx.config);
+    const probe = new Probe(ctx.pve);
+    const data = await gatherOptimization(probe, t, { timeframe, node });
+    const out = {
+      ...report(probe, analyzeOptimization(data, t)),
+      timeframe,
+      guests_analysed: data.analysed,
+      guests_running: data.candidates,
+    };
+    return {
+      structured: out,
+      text: formatReport(
+        `Optimisation over the last ${timeframe} (${data.analysed} of ${data.candidates} running guests)`,
+        out,
+      ),
+    };
+  },
+});
+
+/** `analyze_security_posture`. */
+export const analyzeSecurityTool = defineTool({
+  name: "analyze_security_posture",
+  privileges: [],
+  title: "Analyze security posture",
+  description: "Security review: this server's own API token (privileges too wide, privilege " +
+    "separation off, root@pam), cluster/node firewall off, guests without firewall, pending " +
+    "package updates on nodes (when the token may list them), TLS verification off in this " +
+    "server's config, a loose command-console policy. Cost: ~4 requests + 2 per online node + " +
+    "1 per guest (at most diagnostics.max_firewall_guests).",
+  toolset: "diagnostics",
+  annotations: READ_ONLY,
+  input: {},
+  output: reportOutput,
+  async run(_args, ctx) {
+    const t = thresholdsOf(ctx.config);
+    const probe = new Probe(ctx.pve);
+    const data = await gatherSecurity(probe, ctx, ctx.pve.tokenId, t);
+    const out = report(probe, analyzeSecurity(data, t));
+    return { structured: out, text: formatReport("Security posture", out) };
+  },
+});
