@@ -67,16 +67,19 @@ const stops = (sim: Simulator) =>
   mutations(sim.requests).filter((r) => r.path.endsWith("/status/stop"));
 
 async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
-  await t.step("server/discover: versions, instructions, the tasks extension, cache hints", async () => {
-    const d = await call("server/discover", {});
-    assert(d.result.supportedVersions.includes("2026-07-28"), JSON.stringify(d));
-    assert(d.result.instructions.includes("dry_run"));
-    assert("io.modelcontextprotocol/tasks" in d.result.capabilities.extensions);
-    assert(typeof d.result.ttlMs === "number" && d.result.cacheScope === "private");
-    const list = await call("tools/list", {});
-    assert(list.result.tools.some((x: any) => x.name === "stop_vm"));
-    assertEquals(list.result.cacheScope, "private", "fitted to the token");
-  });
+  await t.step(
+    "server/discover: versions, instructions, the tasks extension, cache hints",
+    async () => {
+      const d = await call("server/discover", {});
+      assert(d.result.supportedVersions.includes("2026-07-28"), JSON.stringify(d));
+      assert(d.result.instructions.includes("dry_run"));
+      assert("io.modelcontextprotocol/tasks" in d.result.capabilities.extensions);
+      assert(typeof d.result.ttlMs === "number" && d.result.cacheScope === "private");
+      const list = await call("tools/list", {});
+      assert(list.result.tools.some((x: any) => x.name === "stop_vm"));
+      assertEquals(list.result.cacheScope, "private", "fitted to the token");
+    },
+  );
 
   await t.step("a confirmed stop asks through input_required, then runs as a task", async () => {
     simActions(sim.state).next.push({ durationMs: 600 });
@@ -187,23 +190,26 @@ Deno.test("modern era over HTTP: owners, and replicas sharing the key", async (t
   const b = await httpServer(sim);
   try {
     await scenario(t, sim, a.call);
-    await t.step("a task of one token is invisible to another; replica b answers a's id", async () => {
-      simActions(sim.state).next.push({ durationMs: 300 });
-      await a.call("tools/call", { name: "start_vm", arguments: { vmid: 103 } }, {});
-      const r = await a.call("tools/call", {
-        name: "stop_vm",
-        arguments: { vmid: 103, confirm: true },
-      }, { tasks: true });
-      assertEquals(r.result.resultType, "task", JSON.stringify(r));
-      const foreign = await a.as(OTHER)("tasks/get", { taskId: r.result.taskId }, ASKING);
-      assertEquals(foreign.error?.code, -32602, "another token sees nothing");
-      const cancelForeign = await a.as(OTHER)("tasks/cancel", { taskId: r.result.taskId }, {
-        tasks: true,
-      });
-      assertEquals(cancelForeign.error?.code, -32602);
-      const end = await pollUntilEnded(b.call, r.result.taskId);
-      assertEquals(end.status, "completed", "replica b read it from PVE");
-    });
+    await t.step(
+      "a task of one token is invisible to another; replica b answers a's id",
+      async () => {
+        simActions(sim.state).next.push({ durationMs: 300 });
+        await a.call("tools/call", { name: "start_vm", arguments: { vmid: 103 } }, {});
+        const r = await a.call("tools/call", {
+          name: "stop_vm",
+          arguments: { vmid: 103, confirm: true },
+        }, { tasks: true });
+        assertEquals(r.result.resultType, "task", JSON.stringify(r));
+        const foreign = await a.as(OTHER)("tasks/get", { taskId: r.result.taskId }, ASKING);
+        assertEquals(foreign.error?.code, -32602, "another token sees nothing");
+        const cancelForeign = await a.as(OTHER)("tasks/cancel", { taskId: r.result.taskId }, {
+          tasks: true,
+        });
+        assertEquals(cancelForeign.error?.code, -32602);
+        const end = await pollUntilEnded(b.call, r.result.taskId);
+        assertEquals(end.status, "completed", "replica b read it from PVE");
+      },
+    );
   } finally {
     await a.close();
     await b.close();

@@ -109,7 +109,7 @@ export async function taskAnswer(
 
 const TaskIdParams = z.object({ taskId: z.string().max(4096) }).loose();
 
-/** Installs the capability (modern era only) and the `tasks/*` methods on one instance. */
+/** Installs the capability and the `tasks/*` methods on one instance (call it for modern-era instances only). */
 export function installTasks(mcp: McpServer, setup: TasksSetup): void {
   const server = mcp.server;
   server.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
