@@ -36,6 +36,9 @@ const FIXTURE_CHECKS = new Set([
   "sep-2575-server-no-log-without-loglevel",
 ]);
 
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
 interface Verdict {
   passed: number;
   total: number;
@@ -63,9 +66,8 @@ async function referee(url: string, scenario: string, spec: string): Promise<Ver
     signal: AbortSignal.timeout(120_000),
   }).output();
   // The referee colours its output whatever NO_COLOR says.
-  // deno-lint-ignore no-control-regex
   const output = (new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr))
-    .replace(/\x1b\[[0-9;]*m/g, "");
+    .replace(ANSI, "");
   const m = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);
   assert(m, `no verdict from the referee for ${scenario}:\n${output.slice(-2000)}`);
   const failures = [
