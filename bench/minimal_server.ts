@@ -1,30 +1,26 @@
 /**
- * The floor for this stack: a minimal Deno MCP server over stdio with one
- * tool, nothing else. The benchmark compares our cold start with this one.
- *
- * @example
- * ```sh
- * deno run bench/minimal_server.ts   # speaks MCP on stdin/stdout
- * ```
+ * The reference for cold start: a one-tool MCP server on the same SDK (v2)
+ * and the same flags, served the same way (both eras from one factory over
+ * stdio). Our server's start-up is measured against this floor.
  *
  * @module
  */
 
 import { z } from "zod/v4";
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-// @ts-types="@modelcontextprotocol/sdk/server/stdio"
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { McpServer } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 
-const server = new McpServer({ name: "minimal", version: "0.0.0" });
-server.registerTool("echo", {
-  description: "Echoes its text.",
-  inputSchema: { text: z.string() },
-  annotations: {
-    readOnlyHint: true,
-    destructiveHint: false,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
-}, ({ text }) => ({ content: [{ type: "text", text }] }));
-await server.connect(new StdioServerTransport());
+serveStdio(() => {
+  const server = new McpServer({ name: "minimal", version: "0.0.0" });
+  server.registerTool("echo", {
+    description: "Echoes its text.",
+    inputSchema: z.object({ text: z.string() }),
+    annotations: {
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  }, ({ text }) => ({ content: [{ type: "text", text }] }));
+  return server;
+});

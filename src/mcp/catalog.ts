@@ -1,9 +1,10 @@
 /**
- * The tools one server offers, converted once: each tool's strict zod
- * validator and its tools/list entry (JSON Schema of the input as a client
- * sends it, output shape without prose, annotations). Stateless HTTP builds
- * an MCP server per request; the catalog is built once per configuration, so
- * no request pays for schema conversion.
+ * The tools one server offers, converted once and only when first needed:
+ * each tool's strict zod validator (on its first call) and the tools/list
+ * entries (JSON Schema of the input as a client sends it, output shape
+ * without prose, annotations; on the first list). Stateless HTTP builds an
+ * MCP server per request; the catalog lives per configuration, so no request
+ * pays twice for schema conversion, and start-up pays for none.
  *
  * @example
  * ```ts ignore
@@ -29,8 +30,6 @@ export interface CatalogEntry {
   validator: z.ZodObject;
   /** Starts a PVE job: answered as an MCP task when the request declares the extension. */
   longRunning: boolean;
-  /** The tools/list entry. */
-  listing: Record<string, unknown>;
 }
 
 function listingOf(tool: AnyTool, input: z.ZodObject, output: z.ZodObject) {
@@ -50,19 +49,12 @@ const built = new WeakMap<ToolContext["config"], ToolCatalog>();
 
 /** The offered tools of one configuration. */
 export class ToolCatalog {
+  readonly #tools = new Map<string, AnyTool>();
   readonly #entries = new Map<string, CatalogEntry>();
+  #listings: Map<string, Record<string, unknown>> | undefined;
 
-  private constructor(ctx: ToolContext) {
-    for (const tool of selectTools(ctx.config)) {
-      const shapes = clusterShapes(tool, ctx);
-      const validator = z.strictObject(shapes.input);
-      this.#entries.set(tool.name, {
-        tool,
-        validator,
-        longRunning: isLongRunning(tool),
-        listing: listingOf(tool, validator, z.object(shapes.output)),
-      });
-    }
+  private constructor(private readonly ctx: ToolContext) {
+    for (const tool of selectTools(ctx.config)) this.#tools.set(tool.name, tool);
   }
 
   /** The catalog of `ctx`'s configuration (built on first use, then shared). */
@@ -73,11 +65,20 @@ export class ToolCatalog {
   }
 
   get(name: string): CatalogEntry | undefined {
-    return this.#entries.get(name);
+    let e = this.#entries.get(name);
+    const tool = this.#tools.get(name);
+    if (e || !tool) return e;
+    e = {
+      tool,
+      validator: z.strictObject(clusterShapes(tool, this.ctx).input),
+      longRunning: isLongRunning(tool),
+    };
+    this.#entries.set(name, e);
+    return e;
   }
 
   get tools(): AnyTool[] {
-    return [...this.#entries.values()].map((e) => e.tool);
+    return [...this.#tools.values()];
   }
 
   /** The tools/list entries, leaving out `hidden`, with per-tool description notes. */
@@ -85,11 +86,18 @@ export class ToolCatalog {
     hidden: ReadonlySet<string>,
     notes: ReadonlyMap<string, string> = new Map(),
   ): Record<string, unknown>[] {
+    this.#listings ??= new Map(
+      this.tools.map((tool) => {
+        const shapes = clusterShapes(tool, this.ctx);
+        return [tool.name, listingOf(tool, z.strictObject(shapes.input), z.object(shapes.output))];
+      }),
+    );
     const out: Record<string, unknown>[] = [];
-    for (const [name, e] of this.#entries) {
+    for (const [name, listing] of this.#listings) {
       if (hidden.has(name)) continue;
       const note = notes.get(name);
-      out.push(note ? { ...e.listing, description: e.tool.description + note } : e.listing);
+      const tool = this.#tools.get(name)!;
+      out.push(note ? { ...listing, description: tool.description + note } : listing);
     }
     return out;
   }
