@@ -19,6 +19,7 @@ import { z } from "zod/v4";
 import { parseKey } from "../crypto/seal.ts";
 import { DiagnosticsSchema } from "../diagnostics/thresholds.ts";
 import { DEFAULT_ALLOW, DEFAULT_DENY, DEFAULT_DENY_ARGS } from "../console/defaults.ts";
+import { allowEntryProblem, ARG_RULES_FALSE } from "../console/config_check.ts";
 
 /** Accepts a number or a numeric string (from `${VAR}` substitution). */
 export const intFrom = (min: number, max: number) =>
@@ -142,14 +143,19 @@ export const SafetySchema = z.strictObject({
 export const ConsoleSchema = z.strictObject({
   /** The tool is only registered when true. */
   enabled: boolFrom().default(false),
-  /** Programs (argv[0] basename, or a full path when the glob has a '/') that may run. */
-  allow: z.array(z.string().min(1)).default([...DEFAULT_ALLOW]),
+  /** Programs (argv[0] basename globs) that may run; each must match a program with a grammar. */
+  allow: z.array(
+    z.string().min(1).superRefine((entry, ctx) => {
+      const problem = allowEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: "custom", message: `"${entry}" ${problem}` });
+    }),
+  ).default([...DEFAULT_ALLOW]),
   /** Programs refused even when allowed (deny wins). */
   deny: z.array(z.string().min(1)).default([...DEFAULT_DENY]),
   /** Argument globs refused for every program (secret files). */
   deny_args: z.array(z.string().min(1)).default([...DEFAULT_DENY_ARGS]),
-  /** Built-in rules keeping systemctl, journalctl, ip, mount, date... to their reading forms. */
-  arg_rules: boolFrom().default(true),
+  /** Kept for compatibility: the program grammars always apply, so only true is accepted. */
+  arg_rules: boolFrom().default(true).refine((v) => v, { message: ARG_RULES_FALSE }),
   /** Only these VMIDs (with `tags`: VMIDs or tags); all VMs when both are unset. */
   vmids: z.array(intFrom(100, 999_999_999)).optional(),
   /** Only VMs carrying one of these PVE tags (case-insensitive). */

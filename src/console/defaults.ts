@@ -4,10 +4,12 @@
  *
  * Why these defaults: the tool is for *diagnosing* a guest, so the allowlist is
  * read-only inspection commands an admin would type first when something is
- * wrong (load, disk, memory, services, logs, network, identity). Programs that
- * could change state but are useful read-only (systemctl, journalctl, ip, ss,
- * mount, date, hostname, dmesg, tail) are kept, and built-in argument rules
- * (see `arg_rules.ts`) restrict them to their reading forms.
+ * wrong (load, disk, memory, services, logs, network, identity). Every entry
+ * has a grammar (src/console/grammar/) that accepts only its reading forms,
+ * so programs that could change state (systemctl, journalctl, ip, ss, mount,
+ * date, hostname, dmesg, sort) are kept to reading. The catalog has a few more
+ * grammars an administrator may add (find, seq, sleep, test-netconnection,
+ * resolve-dnsname, convertto-json).
  *
  * @example
  * ```ts
@@ -59,17 +61,17 @@ export const DEFAULT_ALLOW: readonly string[] = [
   "systeminfo",
   "tasklist",
   "netstat",
-  // PowerShell, in shell mode: Get-* cmdlets only read, plus the usual formatting pipeline
+  // PowerShell, in shell mode: the Get-* cmdlets that have a grammar (they only read), plus the
+  // usual formatting pipeline. Network probes (Test-NetConnection, Resolve-DnsName) are opt-in.
   "get-*",
   "select-object",
+  "select-string",
   "where-object",
   "sort-object",
   "measure-object",
   "format-table",
   "format-list",
   "out-string",
-  "test-netconnection",
-  "resolve-dnsname",
 ];
 
 /**
@@ -207,8 +209,9 @@ export const DEFAULT_DENY: readonly string[] = [
 ];
 
 /**
- * Argument globs refused for every program: files holding secrets. Arguments
- * that look like paths are normalised first (`/etc/../etc/shadow` is caught).
+ * Argument globs refused for every program, on top of the built-in protected
+ * paths of the grammars (grammar/paths.ts, always on). Arguments that look
+ * like paths are normalised first (`/etc/../etc/shadow` is caught).
  */
 export const DEFAULT_DENY_ARGS: readonly string[] = [
   "/etc/shadow*",

@@ -1,9 +1,13 @@
 /**
  * The console policy: decides, before anything reaches PVE, whether a command
  * may run in a guest, and if not, which rule said no and what the model can
- * do instead. Order: length, syntax, wrappers, deny (always wins), allow,
- * argument rules, denied arguments; then scope (vmids/tags) once the guest is
- * known.
+ * do instead. Order: length, syntax, characters, wrappers, deny (always
+ * wins), allow, the program's grammar (src/console/grammar/: exact options,
+ * verbs and operands, protected paths), denied arguments; then scope
+ * (vmids/tags) once the guest is known.
+ *
+ * Nothing outside a grammar runs: `console.allow` only picks among the
+ * programs that have one (see grammar/catalog.ts).
  *
  * @example
  * ```ts
@@ -13,16 +17,18 @@
  *   arg_rules: true, max_command_length: 1024, timeout_s: 30, max_output_bytes: 65536,
  *   allow_shell: false };
  * checkProgram(policy, ["uptime"]); // fine
- * try { checkProgram(policy, ["/bin/rm", "-rf", "/"]); } catch (e) {
- *   console.log((e as PolicyRefusal).rule); // "deny"
+ * try { checkProgram(policy, ["systemctl", "reboot"]); } catch (e) {
+ *   console.log((e as PolicyRefusal).rule); // "arguments"
  * }
  * ```
  *
  * @module
  */
 
-import { checkArguments } from "./arg_rules.ts";
 import { WRAPPERS } from "./defaults.ts";
+import { CMDLET_PROGRAMS, grammarFor } from "./grammar/catalog.ts";
+import { GrammarRefusal } from "./grammar/types.ts";
+import { ascii, trustedCharacters } from "./grammar/words.ts";
 import { dirOf, globMatch, hasPath, normalisePath, programName, SYSTEM_DIRS } from "./names.ts";
 import { ShellWordsError, splitShellWords } from "./shellwords.ts";
 
@@ -31,6 +37,7 @@ export interface ConsolePolicy {
   allow: readonly string[];
   deny: readonly string[];
   deny_args: readonly string[];
+  /** Kept for configuration compatibility; grammars always apply (false is refused at load). */
   arg_rules: boolean;
   vmids?: readonly number[];
   tags?: readonly string[];
@@ -44,12 +51,14 @@ export interface ConsolePolicy {
 export type PolicyRule =
   | "length"
   | "syntax"
+  | "characters"
   | "shell"
   | "wrapper"
   | "deny"
   | "allow"
   | "path"
   | "arguments"
+  | "secret"
   | "deny_args"
   | "scope"
   | "timeout"
@@ -70,8 +79,19 @@ export interface CommandPlan {
   notes: string[];
 }
 
+/**
+ * Where a command vector runs: directly through the guest agent (`exec`), as one command of a
+ * `/bin/sh` script, or of a PowerShell script. PowerShell resolves names through its own
+ * aliases first (`cat` is Get-Content, `ps` is Get-Process, `curl` is Invoke-WebRequest), so
+ * there only cmdlets and the Windows programs are looked up.
+ */
+export type CommandContext = "exec" | "sh" | "powershell";
+
+/** Windows programs a PowerShell script may run (none of them is a PowerShell alias). */
+const POWERSHELL_NATIVE = ["ipconfig", "systeminfo", "tasklist", "whoami", "hostname", "netstat"];
+
 const ALLOW_HINT = "Ask for a program on the allowlist, or ask the administrator to add it to " +
-  "console.allow in the configuration";
+  "console.allow in the configuration (only programs with a grammar can be allowed)";
 
 /** Length and timeout checks shared by both modes. */
 export function checkLimits(policy: ConsolePolicy, command: string, timeoutS?: number): void {
@@ -113,9 +133,42 @@ export function checkCommand(policy: ConsolePolicy, command: string): CommandPla
   return { argv: parsed.argv, notes: parsed.notes };
 }
 
-/** Checks one argument vector: wrappers, deny, allow, argument rules, denied arguments. */
-export function checkProgram(policy: ConsolePolicy, argv: readonly string[]): void {
+function fromGrammar(e: GrammarRefusal, hint: string): PolicyRefusal {
+  return new PolicyRefusal(e.kind, e.message, hint);
+}
+
+/** Whether `name` (by bare name, or a path in a system directory) is on the allowlist. */
+function allowEntry(policy: ConsolePolicy, name: string, path: string | undefined) {
+  if (path !== undefined && !SYSTEM_DIRS.includes(dirOf(path))) return undefined;
+  return policy.allow.find((g) => !hasPath(g) && globMatch(g, name));
+}
+
+/**
+ * Checks one argument vector: characters, wrappers, deny, allow, the program's grammar, denied
+ * arguments. Throws {@link PolicyRefusal}.
+ */
+export function checkProgram(
+  policy: ConsolePolicy,
+  argv: readonly string[],
+  context: CommandContext = "exec",
+): void {
   const program = argv[0];
+  try {
+    ascii(program, "the program name");
+    argv.slice(1).forEach((a, i) => trustedCharacters(a, `argument ${i + 1}`));
+  } catch (e) {
+    if (e instanceof GrammarRefusal) {
+      throw fromGrammar(e, "Type the command in plain characters");
+    }
+    throw e;
+  }
+  if (/\.(bat|cmd|com)$/i.test(program)) {
+    throw new PolicyRefusal(
+      "allow",
+      `${program} would run as a batch or COM file (through cmd.exe on Windows)`,
+      "Name the program itself (ipconfig, or ipconfig.exe)",
+    );
+  }
   const name = programName(program);
   const path = hasPath(program) ? normalisePath(program) : undefined;
   if (WRAPPERS.includes(name)) {
@@ -134,31 +187,51 @@ export function checkProgram(policy: ConsolePolicy, argv: readonly string[]): vo
       "Use a read-only command instead",
     );
   }
-  const allowed = policy.allow.find((g) =>
-    hasPath(g)
-      ? path !== undefined && globMatch(normalisePath(g), path)
-      : globMatch(g, name) && (path === undefined || SYSTEM_DIRS.includes(dirOf(path)))
-  );
+  const grammar = grammarFor(name);
+  const cmdlet = CMDLET_PROGRAMS.includes(name);
+  if (grammar && context === "powershell" && !cmdlet && !POWERSHELL_NATIVE.includes(name)) {
+    throw new PolicyRefusal(
+      "allow",
+      `in PowerShell, ${program} is not looked up as the program it names on Linux (cat, ls, ` +
+        "ps, sort, echo… are aliases of cmdlets there)",
+      `Use the cmdlet itself (Get-Content, Get-ChildItem, Get-Process, Sort-Object…) or one of ${
+        POWERSHELL_NATIVE.join(", ")
+      }`,
+    );
+  }
+  if (grammar && cmdlet && context !== "powershell") {
+    throw new PolicyRefusal(
+      "allow",
+      `${program} is a PowerShell cmdlet, not a program the guest agent can start`,
+      "Run it with shell: true on a Windows guest (if console.allow_shell is on), or use the " +
+        "Windows program (tasklist, ipconfig /all, systeminfo…)",
+    );
+  }
+  const allowed = grammar ? allowEntry(policy, name, path) : undefined;
   if (!allowed) {
-    const byName = path !== undefined &&
+    const byName = grammar && path !== undefined &&
       policy.allow.some((g) => !hasPath(g) && globMatch(g, name));
     if (byName) {
       throw new PolicyRefusal(
         "path",
         `${program} is outside the system directories (${SYSTEM_DIRS.join(", ")}), so the ` +
           `allowlist entry for "${name}" does not cover it`,
-        `Call it by its bare name (${name}), or ask the administrator to allow the full path`,
+        `Call it by its bare name (${name})`,
       );
     }
     throw new PolicyRefusal(
       "allow",
-      `${program} is not on the allowlist (console.allow: ${policy.allow.join(", ") || "empty"})`,
+      `${program} is not on the allowlist` +
+        (grammar ? "" : " (and has no grammar, so it cannot be allowed)") +
+        ` (console.allow: ${policy.allow.join(", ") || "empty"})`,
       ALLOW_HINT,
     );
   }
-  if (policy.arg_rules) {
-    const why = checkArguments(name, argv.slice(1));
-    if (why) throw new PolicyRefusal("arguments", why, "Use the reading form of the command");
+  try {
+    grammar!.check(argv.slice(1));
+  } catch (e) {
+    if (!(e instanceof GrammarRefusal)) throw e;
+    throw fromGrammar(e, `Allowed: ${grammar!.synopsis}`);
   }
   for (const arg of argv.slice(1)) {
     const glob = deniedArgument(policy, arg);
@@ -178,7 +251,13 @@ export function deniedArgument(policy: ConsolePolicy, arg: string): string | und
   const candidates = [arg];
   const eq = arg.indexOf("=");
   if (arg.startsWith("-") && eq > 0) candidates.push(arg.slice(eq + 1));
-  for (const c of [...candidates]) if (hasPath(c)) candidates.push(normalisePath(c));
+  for (const c of [...candidates]) {
+    if (hasPath(c)) candidates.push(normalisePath(c));
+    // Relative paths are taken from / (the guest agent's working directory).
+    if (!c.startsWith("/") && !c.startsWith("-") && c.includes("/")) {
+      candidates.push(normalisePath(`/${c}`));
+    }
+  }
   return policy.deny_args.find((g) => candidates.some((c) => globMatch(g, c)));
 }
 

@@ -248,10 +248,10 @@ function consolePolicy(section: unknown, checks: string[]): Finding[] {
   const loose: string[] = [];
   if (c.allow_shell === true) loose.push("allow_shell is true (any shell command)");
   if (Array.isArray(c.allow) && c.allow.some((a) => a === "*" || a === "**")) {
-    loose.push('allow contains "*" (every program)');
+    loose.push('allow contains "*" (every program that has a grammar)');
   }
   if (Array.isArray(c.deny) && c.deny.length === 0) loose.push("deny is empty");
-  if (c.arg_rules === false) loose.push("arg_rules is false (no argument checks)");
+  // arg_rules: false is refused when the configuration loads (every program has a grammar).
   const scoped = (Array.isArray(c.vmids) && c.vmids.length) ||
     (Array.isArray(c.tags) && c.tags.length);
   if (!loose.length && scoped) return [];

@@ -11,6 +11,7 @@ import { call, type ServerUnderTest, startServer, textOf } from "../support/harn
 import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 import { DEFAULT_ALLOW } from "../../src/console/defaults.ts";
+import { ESCAPES, EVERYDAY } from "../unit/console_corpus.ts";
 
 const TOOL = "execute_vm_command";
 
@@ -105,9 +106,13 @@ Deno.test("execute_vm_command: shell, scope, timeouts and truncation over stdio"
         for (
           const [vm, script, rule] of [
             [web, "uptime; rm -rf /", "deny"],
-            [web, "uptime > /etc/motd", "deny"],
+            [web, "uptime > /etc/motd", "syntax"],
             [web, "uptime && sudo reboot", "wrapper"],
+            [web, "echo x 1<>/etc/motd", "syntax"],
+            [web, "LD_PRELOAD=/tmp/x.so uptime", "syntax"],
+            [web, "ps aux | sort -o /etc/cron.d/x", "arguments"],
             [win, "Get-Date; Stop-Computer -Force", "deny"],
+            [win, "Get-Content HKLM:\\SAM", "secret"],
           ] as const
         ) {
           const { r, reqs } = await exec({
@@ -123,6 +128,34 @@ Deno.test("execute_vm_command: shell, scope, timeouts and truncation over stdio"
       },
     );
 
+    await t.step("the shell-mode escape corpus: refused, nothing executed", async () => {
+      const attempts = ESCAPES.filter((x) => x.mode !== "exec");
+      let execs = 0;
+      for (const x of attempts) {
+        const vm = x.mode === "sh" ? web : win;
+        const { r, reqs } = await exec({
+          node: vm.node,
+          vmid: vm.vmid,
+          command: x.command,
+          shell: true,
+        });
+        assert(r.isError, `${x.command} (${x.trick}) must be refused`);
+        assertStringIncludes(textOf(r), "Refused by the console policy (rule: ", x.command);
+        execs += reqs.filter((q) => q.method === "POST").length;
+      }
+      assertEquals(execs, 0, "no shell-mode refusal reached agent/exec");
+    });
+
+    await t.step("everyday shell pipelines run", async () => {
+      for (const [vm, scripts] of [[web, EVERYDAY.sh], [win, EVERYDAY.ps]] as const) {
+        for (const command of scripts) {
+          const { r, reqs } = await exec({ node: vm.node, vmid: vm.vmid, command, shell: true });
+          assert(!r.isError, `${command}: ${textOf(r)}`);
+          assertEquals(reqs.filter((q) => q.path.endsWith("/agent/exec")).length, 1, command);
+        }
+      }
+    });
+
     await t.step("scope by tag: a VM without the tags is refused before exec", async () => {
       const db = sim.state.guests.get(102)!;
       const { r, reqs } = await exec({ node: db.node, vmid: db.vmid, command: "uptime" });
@@ -133,10 +166,15 @@ Deno.test("execute_vm_command: shell, scope, timeouts and truncation over stdio"
     });
 
     await t.step("timeout: reported, and the process is said to keep running", async () => {
+      // A command that would never end is refused outright: PVE cannot stop it afterwards.
+      const never = await exec({ node: web.node, vmid: web.vmid, command: "sleep infinity" });
+      assert(never.r.isError);
+      assertStringIncludes(textOf(never.r), "rule: arguments");
+      assertEquals(never.reqs.length, 0);
       const { r, reqs } = await exec({
         node: web.node,
         vmid: web.vmid,
-        command: "sleep infinity",
+        command: "sleep 3600",
         timeout_s: 1,
       });
       assert(!r.isError, textOf(r));
@@ -184,9 +222,9 @@ Deno.test("execute_vm_command: shell, scope, timeouts and truncation over stdio"
     await t.step("audit records the timeout", async () => {
       const entries = (await Deno.readTextFile(`${dir}/audit.jsonl`)).split("\n").filter(Boolean)
         .map((l) => JSON.parse(l));
-      const timeout = entries.find((e) => e.args?.command === "sleep infinity")!;
+      const timeout = entries.find((e) => e.args?.command === "sleep 3600")!;
       assertEquals(timeout.outcome, "timeout");
-      assertEquals(timeout.detail.argv, ["sleep", "infinity"]);
+      assertEquals(timeout.detail.argv, ["sleep", "3600"]);
       const shell = entries.find((e) => e.args?.command === "ps aux | grep qemu | wc -l")!;
       assertEquals(shell.detail.argv, ["/bin/sh", "-c", "ps aux | grep qemu | wc -l"]);
       assertEquals(shell.args.shell, true);

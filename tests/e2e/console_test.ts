@@ -11,6 +11,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
 import { demoCluster, type Simulator, startSimulator } from "../../src/simulator/mod.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
+import { ESCAPES, EVERYDAY } from "../unit/console_corpus.ts";
 
 const TOOL = "execute_vm_command";
 
@@ -127,7 +128,11 @@ Deno.test("execute_vm_command: policy, agent and audit over stdio", async (t) =>
         ["path", { command: "/tmp/uname -a" }],
         ["arguments", { command: "systemctl restart nginx" }],
         ["arguments", { command: "journalctl -f" }],
-        ["deny_args", { command: "cat /etc/../etc/shadow" }],
+        ["arguments", { command: "sort --ou=/etc/cron.d/x" }],
+        ["arguments", { command: "ip netns e x /bin/sh -c id" }],
+        ["secret", { command: "cat /etc/../etc/shadow" }],
+        ["secret", { command: "cat /proc/self/root/etc/shadow" }],
+        ["characters", { command: "sort \u2212o /etc/cron.d/x" }],
         ["syntax", { command: "ps aux | grep sshd" }],
         ["syntax", { command: "echo 'unterminated" }],
         ["length", { command: `echo ${"x".repeat(1100)}` }],
@@ -139,6 +144,63 @@ Deno.test("execute_vm_command: policy, agent and audit over stdio", async (t) =>
         assert(r.isError, `${args.command} must be refused`);
         assertStringIncludes(textOf(r), `Refused by the console policy (rule: ${rule})`);
         assertEquals(reqs.length, 0, `${args.command}: no request for a policy refusal`);
+      }
+    });
+
+    await t.step("the escape corpus: every attempt refused, nothing reaches PVE", async () => {
+      const attempts = ESCAPES.filter((x) => x.mode === "exec");
+      assert(attempts.length >= 150, `${attempts.length} attempts without a shell`);
+      const before = sim.requests.length;
+      for (const x of attempts) {
+        const { r } = await exec({ node: web.node, vmid: web.vmid, command: x.command });
+        assert(r.isError, `${x.command} (${x.trick}) must be refused`);
+        assertStringIncludes(textOf(r), "Refused by the console policy (rule: ", x.command);
+      }
+      assertEquals(sim.requests.length, before, "no request at all for a policy refusal");
+    });
+
+    await t.step("the everyday diagnostics run in the guest", async () => {
+      const linux = EVERYDAY.exec.filter((c) =>
+        !/ipconfig|systeminfo|tasklist|whoami|netstat/i.test(c)
+      );
+      for (
+        const command of [
+          "df -h",
+          "free -m",
+          "uptime",
+          "ps aux",
+          "systemctl status nginx",
+          "journalctl -u nginx -n 50 --no-pager",
+          "ip addr",
+          "ip route",
+          "ss -tlnp",
+          "cat /etc/os-release",
+          "uname -a",
+          "hostname",
+        ]
+      ) {
+        assert(linux.includes(command), command);
+        const { r, reqs } = await exec({ node: web.node, vmid: web.vmid, command });
+        assert(!r.isError, `${command}: ${textOf(r)}`);
+        assertEquals((r.structuredContent as any).exitcode, 0, command);
+        assert((r.structuredContent as any).stdout.length > 0, `${command} printed something`);
+        assertEquals(reqs.filter((q) => q.path.endsWith("/agent/exec")).length, 1, command);
+      }
+      const win = sim.state.guests.get(103)!;
+      for (
+        const command of [
+          "ipconfig /all",
+          "systeminfo",
+          "tasklist /svc",
+          "netstat -ano",
+          "hostname",
+          "whoami /all",
+        ]
+      ) {
+        const { r, reqs } = await exec({ node: win.node, vmid: win.vmid, command });
+        assert(!r.isError, `${command}: ${textOf(r)}`);
+        assertEquals((r.structuredContent as any).exitcode, 0, command);
+        assertEquals(reqs.filter((q) => q.path.endsWith("/agent/exec")).length, 1, command);
       }
     });
 
@@ -230,7 +292,10 @@ Deno.test("execute_vm_command: policy, agent and audit over stdio", async (t) =>
       assert(!JSON.stringify(stdin).includes('"hi'), "stdin content is not logged");
       const agentErr = mine.find((e) => e.outcome === "error" && /not enabled/.test(e.reason));
       assert(agentErr, "agent errors are audited");
-      assertEquals(mine.filter((e) => e.outcome === "refused").length >= 16, true);
+      assertEquals(mine.filter((e) => e.outcome === "refused").length >= 150, true);
+      const corpus = mine.find((e) => e.args?.command === "ip link s eth0 down")!;
+      assertEquals([corpus.outcome, corpus.detail.rule], ["refused", "arguments"]);
+      assertStringIncludes(corpus.reason, "allowed: show|lst|list");
     });
 
     assertRequestsValid(sim.requests);

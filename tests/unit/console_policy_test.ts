@@ -1,6 +1,6 @@
 /** The console policy with its shipped defaults: what runs, what is refused, and by which rule. */
 
-import { assertEquals, assertStringIncludes, assertThrows } from "../support/assert.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "../support/assert.ts";
 import { ConsoleSchema } from "../../src/config/schema.ts";
 import {
   checkCommand,
@@ -106,20 +106,34 @@ Deno.test("policy: programs outside the allowlist, and paths outside system dirs
   const p = defaults();
   const e = refusedBy("allow", () => checkCommand(p, "nmap -sS 10.0.0.0/24"));
   assertStringIncludes(e.message, "not on the allowlist");
+  assertStringIncludes(e.message, "has no grammar");
   assertStringIncludes(e.message, "uptime");
-  refusedBy("allow", () => checkCommand(p, "find / -name x"));
+  // find has a grammar but is not in the defaults.
+  const f = refusedBy("allow", () => checkCommand(p, "find / -name x"));
+  assert(!f.message.includes("no grammar"), f.message);
   for (const cmd of ["/tmp/uname -a", "./uname", "/usr/bin/../../tmp/uname", "/home/u/bin/df"]) {
     const e2 = refusedBy("path", () => checkCommand(p, cmd), cmd);
     assertStringIncludes(e2.hint, "bare name");
   }
-  // An allowlist entry with a path allows exactly that place.
-  const q = defaults({ allow: ["/opt/tools/*"] });
-  assertEquals(checkCommand(q, "/opt/tools/health --json").argv, ["/opt/tools/health", "--json"]);
-  refusedBy("allow", () => checkCommand(q, "/opt/other/health"));
-  refusedBy("allow", () => checkCommand(q, "/opt/tools/../other/health"));
+  assertEquals(checkCommand(p, "/usr/bin/uname -a").argv, ["/usr/bin/uname", "-a"]);
+  refusedBy("allow", () => checkCommand(p, "ipconfig.bat"));
+  refusedBy("allow", () => checkCommand(p, "Get-Process"), "cmdlets need PowerShell");
 });
 
-Deno.test("policy: argument rules keep programs to their reading forms", () => {
+Deno.test("config: allow entries must name programs with a grammar; arg_rules stays on", () => {
+  for (const entry of ["nmap", "/opt/tools/*", "C:\\tools\\x.exe", "python*"]) {
+    const e = assertThrows(() => defaults({ allow: ["uptime", entry] }), Error);
+    assertStringIncludes(e.message, JSON.stringify(entry).slice(1, -1));
+    assertStringIncludes(e.message, entry.match(/[\\/]/) ? "names a path" : "has no grammar");
+  }
+  // Globs pick among the programs that have one.
+  assertEquals(defaults({ allow: ["get-*", "find", "*"] }).allow, ["get-*", "find", "*"]);
+  const e = assertThrows(() => defaults({ arg_rules: false }), Error);
+  assertStringIncludes(e.message, "can no longer be false");
+  assertEquals(defaults({ arg_rules: true }).arg_rules, true);
+});
+
+Deno.test("policy: grammars keep programs to their reading forms", () => {
   const p = defaults();
   for (
     const cmd of [
@@ -142,10 +156,11 @@ Deno.test("policy: argument rules keep programs to their reading forms", () => {
       "dmesg -C",
     ]
   ) {
-    refusedBy("arguments", () => checkCommand(p, cmd), cmd);
+    const e = refusedBy("arguments", () => checkCommand(p, cmd), cmd);
+    assertStringIncludes(e.hint, "Allowed: ");
   }
-  const off = defaults({ arg_rules: false });
-  assertEquals(checkCommand(off, "systemctl restart nginx").argv[1], "restart");
+  const e = refusedBy("arguments", () => checkCommand(p, "systemctl reboot"));
+  assertStringIncludes(e.message, 'systemctl: verb "reboot" is not allowed; allowed: status|show|');
 });
 
 Deno.test("policy: arguments naming secret files are refused, even disguised", () => {
@@ -158,10 +173,26 @@ Deno.test("policy: arguments naming secret files are refused, even disguised", (
       "cat /root/.ssh/id_ed25519",
       "grep --file=/etc/shadow x",
       "cat /proc/1/environ",
+      "cat etc/shadow",
+      "cat /proc/self/root/etc/shadow",
     ]
   ) {
-    refusedBy("deny_args", () => checkCommand(p, cmd), cmd);
+    refusedBy("secret", () => checkCommand(p, cmd), cmd);
   }
+  // console.deny_args adds to the built-in protected paths, relative paths included.
+  const q = defaults({ deny_args: ["/srv/vault/*"] });
+  refusedBy("deny_args", () => checkCommand(q, "cat /srv/vault/token"));
+  refusedBy("deny_args", () => checkCommand(q, "cat srv/vault/token"));
+  refusedBy("deny_args", () => checkCommand(q, "grep --file=/srv/vault/x y"));
+  refusedBy("secret", () => checkCommand(q, "cat /etc/shadow"), "built-ins stay on");
+});
+
+Deno.test("policy: control characters and lookalikes", () => {
+  const p = defaults();
+  refusedBy("characters", () => checkCommand(p, "\u0455ystemctl status x"));
+  refusedBy("characters", () => checkCommand(p, "sort \u2212o /etc/x"));
+  refusedBy("characters", () => checkCommand(p, "cat '/etc/hosts\u200b'"));
+  checkCommand(p, "grep 'M\u00fcller' /etc/passwd"); // free text may be any language
 });
 
 Deno.test("policy: syntax, length and timeout limits", () => {
@@ -191,10 +222,10 @@ Deno.test("policy: shell mode needs allow_shell, then checks each command it see
   checkShellAllowed(p);
   checkShellScript(p, "ps aux | grep nginx | wc -l", "linux");
   checkShellScript(p, "df -h 2>/dev/null && free -m 2>&1", "linux");
-  checkShellScript(p, "LANG=C uptime", "linux");
+  refusedBy("syntax", () => checkShellScript(p, "LANG=C uptime", "linux"));
   refusedBy("deny", () => checkShellScript(p, "uptime; rm -rf /", "linux"));
-  refusedBy("deny", () => checkShellScript(p, "echo x > /etc/motd", "linux"));
-  refusedBy("deny", () => checkShellScript(p, "uptime $(reboot)", "linux"));
+  refusedBy("syntax", () => checkShellScript(p, "echo x > /etc/motd", "linux"));
+  refusedBy("syntax", () => checkShellScript(p, "uptime $(reboot)", "linux"));
   refusedBy("wrapper", () => checkShellScript(p, "uptime && sudo id", "linux"));
   refusedBy("syntax", () => checkShellScript(p, "$CMD -rf /", "linux"));
   refusedBy("arguments", () => checkShellScript(p, "systemctl restart nginx", "linux"));

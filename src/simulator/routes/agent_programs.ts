@@ -1,9 +1,10 @@
 /**
  * What programs "do" inside simulated Linux guests: scripted, deterministic
  * output derived from the guest model (name, uptime, memory, disk), a failing
- * command, a large-output command (`seq`), a slow one (`sleep 2`) and one
- * that never ends (`sleep infinity`). `/bin/sh -c` understands `;`, `&&` and
- * `|` between such programs. Windows guests: `agent_windows.ts`.
+ * command, a large-output command (`seq`), a slow one (`sleep 2`) and ones
+ * that outlive any timeout (`sleep infinity`, `sleep 3600`). `/bin/sh -c`
+ * understands `;`, `&&` and `|` between such programs. Windows guests:
+ * `agent_windows.ts`.
  *
  * @module
  */
@@ -149,6 +150,10 @@ const LINUX: Record<string, Program> = {
       ),
     };
   },
+  ss: () => ({
+    out: "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n" +
+      'LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:(("sshd",pid=777,fd=3))\n',
+  }),
   ip: () => ({
     out:
       "1: lo: <LOOPBACK,UP> mtu 65536\n2: eth0: <BROADCAST,UP> mtu 1500\n    inet 10.0.0.10/24\n",

@@ -26,6 +26,20 @@ const EXE: Record<string, (args: string[], g: GuestModel) => Partial<ProgramResu
     out: "\r\nWindows IP Configuration\r\n\r\n\r\nEthernet adapter Ethernet:\r\n\r\n" +
       "   IPv4 Address. . . . . . . . . . . : 10.0.0.20\r\n",
   }),
+  systeminfo: (_a, g) => ({
+    out: `\r\nHost Name:                 ${g.name.toUpperCase()}\r\n` +
+      "OS Name:                   Microsoft Windows Server 2022 Standard\r\n",
+  }),
+  tasklist: () => ({
+    out: "\r\nImage Name                     PID Session Name        Session#    Mem Usage\r\n" +
+      "========================= ======== ================ =========== ============\r\n" +
+      "System Idle Process              0 Services                   0          8 K\r\n",
+  }),
+  netstat: () => ({
+    out: "\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        " +
+      "State           PID\r\n  TCP    0.0.0.0:3389           0.0.0.0:0              LISTENING       " +
+      "1044\r\n",
+  }),
   cmd: (a) =>
     a[0]?.toLowerCase() === "/c" && a[1] === "ver"
       ? { out: "\r\nMicrosoft Windows [Version 10.0.20348.2227]\r\n" }

@@ -241,9 +241,9 @@ export const executeVmCommand = defineTool({
     "unless shell: true and the server's policy allows it (then /bin/sh -c, or PowerShell on " +
     "Windows guests). The server's policy decides which programs may run (by default read-only " +
     "diagnostics such as uptime, df -h, free -m, ps aux, systemctl status X, journalctl -n 50, " +
-    "ip addr, ss -tlnp); a refusal names the rule so you can adapt. Not for LXC containers (PVE " +
-    "has no exec API for them). The command is not retried; on timeout it keeps running in " +
-    "the guest.",
+    "ip addr, ss -tlnp); a refusal names the rule and shows the allowed form. Not for LXC " +
+    "containers (PVE has no exec API for them). The command is not retried; on timeout it " +
+    "keeps running in the guest.",
   toolset: "console",
   annotations: {
     readOnlyHint: false,
