@@ -62,6 +62,11 @@ export interface ToolExtra {
    * with its UPID; the task follows it from there.
    */
   asTask?: boolean;
+  /**
+   * Where the call came from when not from the model: "app" for a button in the dashboard
+   * view (MCP Apps); the audit trail records it.
+   */
+  origin?: "app";
 }
 
 /** What a tool's `run` returns. */
@@ -91,6 +96,10 @@ export interface ToolDef<
    * task. Default: any mutating tool whose output has a `upid` field ({@linkcode isLongRunning}).
    */
   longRunning?: boolean;
+  /**
+   * `_meta` of the tools/list entry, e.g. MCP Apps' `{ ui: { resourceUri, visibility } }`.
+   */
+  meta?: Record<string, unknown>;
   /** Opt-in tools: offered only when this says yes for the configuration (see selectTools). */
   enabledWhen?: (config: Config) => boolean;
   input: I;

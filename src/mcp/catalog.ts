@@ -42,7 +42,14 @@ function listingOf(tool: AnyTool, input: z.ZodObject, output: z.ZodObject) {
       compactSchema(z.toJSONSchema(output, { io: "output", unrepresentable: "any" })),
     ),
     annotations: { title: tool.title, ...tool.annotations },
+    ...(tool.meta && { _meta: tool.meta }),
   };
+}
+
+/** Whether MCP Apps' visibility keeps the tool from the model (`_meta.ui.visibility`). */
+export function appOnly(tool: AnyTool): boolean {
+  const v = (tool.meta?.ui as { visibility?: unknown } | undefined)?.visibility;
+  return Array.isArray(v) && !v.includes("model");
 }
 
 const built = new WeakMap<ToolContext["config"], ToolCatalog>();
@@ -85,6 +92,7 @@ export class ToolCatalog {
   list(
     hidden: ReadonlySet<string>,
     notes: ReadonlyMap<string, string> = new Map(),
+    appHost = false,
   ): Record<string, unknown>[] {
     this.#listings ??= new Map(
       this.tools.map((tool) => {
@@ -95,8 +103,11 @@ export class ToolCatalog {
     const out: Record<string, unknown>[] = [];
     for (const [name, listing] of this.#listings) {
       if (hidden.has(name)) continue;
-      const note = notes.get(name);
       const tool = this.#tools.get(name)!;
+      // App-only tools (MCP Apps) are for a view's buttons: a host without apps would hand
+      // them to the model instead, so they are listed only to hosts that declare apps.
+      if (!appHost && appOnly(tool)) continue;
+      const note = notes.get(name);
       out.push(note ? { ...listing, description: tool.description + note } : listing);
     }
     return out;

@@ -23,6 +23,9 @@ import type { McpServer, ServerContext } from "./sdk.ts";
 /** The tasks extension (SEP-2663). */
 export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
 
+/** MCP Apps (the `ui://` views). */
+export const APPS_EXTENSION = "io.modelcontextprotocol/ui";
+
 const CAPS = "io.modelcontextprotocol/clientCapabilities";
 const INFO = "io.modelcontextprotocol/clientInfo";
 
@@ -52,6 +55,13 @@ function capsOf(env: Envelope): Capabilities | undefined {
 /** Whether the envelope declares the extension `name`. */
 export function declaresExtension(env: Envelope, name: string): boolean {
   const ext = capsOf(env)?.extensions;
+  return !!ext && typeof ext === "object" && Object.hasOwn(ext, name);
+}
+
+/** Whether a 2025 client declared the extension `name` at initialize. */
+export function legacyDeclares(server: McpServer, name: string): boolean {
+  const caps = server.server.getClientCapabilities() as Capabilities | undefined;
+  const ext = caps?.extensions;
   return !!ext && typeof ext === "object" && Object.hasOwn(ext, name);
 }
 

@@ -36,7 +36,15 @@ import { TaskIds } from "./tasks/ids.ts";
 import { installTasks, type TaskKind } from "./tasks/protocol.ts";
 import { pveJobs } from "./tasks/pve_jobs.ts";
 import { registerPrompts, registerResources } from "./prompts.ts";
+import { registerApps } from "./apps.ts";
 import { INSTRUCTIONS } from "./instructions.ts";
+import {
+  APPS_EXTENSION,
+  declaresExtension,
+  envelopeOf,
+  isModern,
+  legacyDeclares,
+} from "./request_info.ts";
 
 export type { Principal } from "./tool_call.ts";
 
@@ -131,9 +139,11 @@ export class McpService {
       contextFor: (cluster) => cluster ? contextFor(ctx, cluster) : ctx,
       actor: p.name,
     });
-    server.server.setRequestHandler("tools/list", async () => {
+    server.server.setRequestHandler("tools/list", async (_req, sctx) => {
       await vis.ready();
-      return { tools: catalog.list(vis.hidden, vis.notes) as never };
+      const appHost = declaresExtension(envelopeOf(sctx), APPS_EXTENSION) ||
+        (!isModern(sctx) && legacyDeclares(server, APPS_EXTENSION));
+      return { tools: catalog.list(vis.hidden, vis.notes, appHost) as never };
     });
     const deps = {
       ctx,
@@ -151,6 +161,7 @@ export class McpService {
     );
     registerPrompts(server);
     registerResources(server, ctx);
+    registerApps(server);
     // Tasks exist only in the modern era: a 2025 instance does not advertise them.
     if (rc?.era !== "legacy") {
       installTasks(server, {

@@ -26,6 +26,8 @@ import { TASK_TOOLS } from "./tasks/tasks.ts";
 import { executeVmCommand } from "./console/console.ts";
 import { DIAGNOSTIC_TOOLS, INSIGHT_TOOLS } from "./insight/insight.ts";
 import { BACKUP_TOOLS, PROVISIONING_TOOLS } from "./provisioning/provisioning.ts";
+import { showCluster } from "./dashboard/show_cluster.ts";
+import { APP_TOOLS } from "./dashboard/app_tools.ts";
 import type { Config } from "../config/schema.ts";
 
 /** All tools, grouped by toolset. */
@@ -43,6 +45,9 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   executeVmCommand,
   ...INSIGHT_TOOLS,
   ...DIAGNOSTIC_TOOLS,
+  // The dashboard (MCP Apps): show_cluster for the model, the rest for its view only.
+  showCluster,
+  ...APP_TOOLS,
   // Opt-in (tools.enabled_toolsets): offered only when the configuration names them.
   ...PROVISIONING_TOOLS,
   ...BACKUP_TOOLS,

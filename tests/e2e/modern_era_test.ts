@@ -78,6 +78,12 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
       const list = await call("tools/list", {});
       assert(list.result.tools.some((x: any) => x.name === "stop_vm"));
       assertEquals(list.result.cacheScope, "private", "fitted to the token");
+      // App-only tools (the dashboard's buttons) reach only hosts that render MCP Apps.
+      const names = (r: any) => r.result.tools.map((x: any) => x.name);
+      assert(names(list).includes("show_cluster"));
+      assert(!names(list).includes("dashboard_action"), "hidden from a host without apps");
+      const withApps = await call("tools/list", {}, { apps: true });
+      assert(names(withApps).includes("dashboard_action"));
     },
   );
 

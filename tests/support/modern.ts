@@ -15,6 +15,8 @@ export const TASKS = "io.modelcontextprotocol/tasks";
 export interface Declared {
   tasks?: boolean;
   elicitation?: boolean;
+  /** MCP Apps (`io.modelcontextprotocol/ui`): the client renders views. */
+  apps?: boolean;
 }
 
 /** The envelope keys of one request. */
@@ -23,7 +25,14 @@ export function envelope(d: Declared = {}): Record<string, unknown> {
     "io.modelcontextprotocol/protocolVersion": MODERN,
     "io.modelcontextprotocol/clientCapabilities": {
       ...(d.elicitation ? { elicitation: { form: {} } } : {}),
-      ...(d.tasks ? { extensions: { [TASKS]: {} } } : {}),
+      ...(d.tasks || d.apps
+        ? {
+          extensions: {
+            ...(d.tasks ? { [TASKS]: {} } : {}),
+            ...(d.apps ? { "io.modelcontextprotocol/ui": {} } : {}),
+          },
+        }
+        : {}),
     },
     "io.modelcontextprotocol/clientInfo": { name: "modern-e2e", version: "1.0.0" },
   };
