@@ -22,6 +22,7 @@ GET /cluster/backup-info/not-backed-up
 GET /cluster/firewall/options
 GET /cluster/firewall/rules
 GET /pools
+GET /pools/{poolid}
 GET /storage
 GET /nodes
 GET /nodes/{node}/status

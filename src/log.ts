@@ -19,16 +19,23 @@
 export type Level = "DEBUG" | "INFO" | "WARNING" | "ERROR";
 const RANK: Record<Level, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 };
 
-/** Replaces every registered secret in text with `[REDACTED]`. */
+/** Secrets this long or longer are also redacted when only a fragment of them shows. */
+const FRAGMENT_FROM = 16;
+/** The shortest fragment of such a secret that is redacted. */
+const FRAGMENT = 8;
+
+/**
+ * Replaces every registered secret in text with `[REDACTED]`, and for long secrets also any
+ * fragment of 8 or more of their characters: a message cut at 40 or 160 characters, or a body
+ * PVE cut short, must not show 31 of a token's 36 characters because the whole never appears.
+ */
 export class Redactor {
   #secrets = new Set<string>();
-
   /** Registers a secret (ignored when shorter than 4 characters: too many false hits). */
   add(secret: string | undefined): void {
     if (secret && secret.length >= 4) this.#secrets.add(secret);
   }
-
-  /** The text with every secret, and its URL-encoded form, replaced. */
+  /** The text with every secret, its URL-encoded form, and long fragments of them replaced. */
   redact(text: string): string {
     let out = text;
     for (const s of this.#secrets) {
@@ -36,7 +43,37 @@ export class Redactor {
         if (out.includes(form)) out = out.split(form).join("[REDACTED]");
       }
     }
-    return out;
+    return this.#redactFragments(out);
+  }
+
+  #redactFragments(text: string): string {
+    const hits: Array<[number, number]> = [];
+    for (const s of this.#secrets) {
+      if (s.length < FRAGMENT_FROM) continue;
+      for (const form of new Set([s, encodeURIComponent(s)])) {
+        for (let i = 0; i + FRAGMENT <= form.length; i++) {
+          const gram = form.slice(i, i + FRAGMENT);
+          for (let at = text.indexOf(gram); at >= 0; at = text.indexOf(gram, at + 1)) {
+            hits.push([at, at + FRAGMENT]);
+          }
+        }
+      }
+    }
+    if (!hits.length) return text;
+    hits.sort((a, b) => a[0] - b[0]);
+    let out = "";
+    let pos = 0;
+    let [start, end] = hits[0];
+    for (const [a, b] of [...hits.slice(1), [Infinity, Infinity] as [number, number]]) {
+      if (a <= end) {
+        end = Math.max(end, b);
+        continue;
+      }
+      out += text.slice(pos, start) + "[REDACTED]";
+      pos = end;
+      [start, end] = [a, b];
+    }
+    return out + text.slice(pos);
   }
 }
 

@@ -13,8 +13,9 @@
 import { EXIT, parseCli, USAGE } from "./cli/args.ts";
 import { ConfigError } from "./config/errors.ts";
 import { VERSION } from "./version.ts";
-import { loadCliConfig, setup } from "./cli/setup.ts";
+import { loadCliConfig, setup, startCliDemo } from "./cli/setup.ts";
 import { listTools } from "./cli/tools_cmd.ts";
+import { assertToolNames } from "./tools/config_names.ts";
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -41,12 +42,15 @@ export async function main(argv: string[]): Promise<number> {
       }
       case "tools": {
         if (cli.demo) {
-          const { startDemo } = await import("./demo.ts");
-          const demo = await startDemo({ readOnly: cli.readOnly });
+          const demo = await startCliDemo(cli);
           await demo.close();
           return listTools(demo.config, cli.json);
         }
-        const config = await loadCliConfig(cli).catch(() => undefined);
+        // A named configuration is loaded or its errors reported: never the default list instead.
+        const config = namedConfig(cli)
+          ? await loadCliConfig(cli)
+          : await loadCliConfig(cli).catch(() => undefined);
+        if (config) assertToolNames(config, cli.config);
         const tools = config ?? { read_only: cli.readOnly, disabled_toolsets: [] };
         return listTools(tools, cli.json);
       }
@@ -62,10 +66,13 @@ export async function main(argv: string[]): Promise<number> {
         return await runKeyCommand(cli.command, cli);
       }
       case "audit": {
-        const config = await loadCliConfig(cli).catch(() => undefined);
+        const config = namedConfig(cli)
+          ? await loadCliConfig(cli)
+          : await loadCliConfig(cli).catch(() => undefined);
         const { runAuditCommand } = await import("./cli/audit_cmd.ts");
         return await runAuditCommand(cli.rest, {
           configuredFile: config?.audit.file,
+          keyFile: cli.auditKey ?? config?.audit.key_file,
           lines: cli.lines,
           json: cli.json,
         });
@@ -82,6 +89,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`proxmox-mcp: ${(e as Error).message ?? e}`);
     return EXIT.FAILED;
   }
+}
+
+/** Whether a configuration file was named (`--config` or PROXMOX_MCP_CONFIG). */
+function namedConfig(cli: ReturnType<typeof parseCli>): boolean {
+  return cli.config !== undefined || !!Deno.env.get("PROXMOX_MCP_CONFIG");
 }
 
 async function withSetup(cli: ReturnType<typeof parseCli>): Promise<number> {

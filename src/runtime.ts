@@ -25,6 +25,7 @@ import { createTransport } from "./proxmox/transport.ts";
 import type { ToolContext } from "./core/context.ts";
 import { FileAuditLog, NullAuditLog } from "./safety/audit.ts";
 import { PermissionWatcher } from "./safety/permission_watch.ts";
+import { assertToolNames } from "./tools/config_names.ts";
 
 /** Options beyond the configuration file. */
 export interface ContextOptions {
@@ -69,6 +70,13 @@ export async function createPveClient(
         "path can impersonate the cluster and capture the API token. Prefer proxmox.ca_file.",
     );
   }
+  if (cluster.proxmox.timeout_ms < 3500) {
+    logger.warn(
+      `proxmox.timeout_ms is ${cluster.proxmox.timeout_ms} ms: PVE delays every rejected ` +
+        "login by about 3 s, so a wrong or revoked token will show as a timeout instead of " +
+        "'PVE rejected the API token'. 3500 or more keeps that message.",
+    );
+  }
   const host = cluster.proxmox.host.includes(":") && !cluster.proxmox.host.startsWith("[")
     ? `[${cluster.proxmox.host}]`
     : cluster.proxmox.host;
@@ -76,7 +84,11 @@ export async function createPveClient(
     baseUrl: `https://${host}:${cluster.proxmox.port}`,
     tokenId: `${cluster.auth.user}!${cluster.auth.token_name}`,
     secret: cluster.auth.token_value,
-    transport: createTransport({ verifyTls: cluster.proxmox.verify_ssl, caCerts }),
+    transport: createTransport({
+      verifyTls: cluster.proxmox.verify_ssl,
+      caCerts,
+      maxAnswerBytes: cluster.proxmox.max_answer_bytes,
+    }),
     timeoutMs: cluster.proxmox.timeout_ms,
     logger,
     cache: new ReadCache({
@@ -92,6 +104,8 @@ export async function createContext(
   config: Config,
   opts: ContextOptions = {},
 ): Promise<ToolContext> {
+  // Names of toolsets and actions are known only here, above the config schema.
+  assertToolNames(config);
   const redactor = new Redactor();
   for (const [, value] of collectSecrets(config)) redactor.add(value);
   const logger = new Logger({
@@ -102,7 +116,10 @@ export async function createContext(
   });
   const pve = await createPveClient(config, config, logger, opts);
   const audit = config.audit.file
-    ? new FileAuditLog(config.audit.file, redactor, { maxBytes: config.audit.max_bytes })
+    ? new FileAuditLog(config.audit.file, redactor, {
+      maxBytes: config.audit.max_bytes,
+      keyFile: config.audit.key_file,
+    })
     : new NullAuditLog();
   const watch = (client: PveClient) => {
     const w = new PermissionWatcher(client, logger, config.tools.permissions_refresh_s * 1000);

@@ -11,7 +11,9 @@ import { clusterShapes, inCluster } from "../tools/cluster_scope.ts";
 import { closest } from "../config/errors.ts";
 import { z } from "zod/v4";
 import type { Setup } from "./setup.ts";
+import type { Logger } from "../log.ts";
 import { EXIT } from "./args.ts";
+import { allContexts } from "../clusters.ts";
 
 /** Runs the tool; returns the exit code. */
 export async function callTool(s: Setup, name: string | undefined, rawArgs?: string, json = false) {
@@ -42,7 +44,17 @@ export async function callTool(s: Setup, name: string | undefined, rawArgs?: str
     console.error(`${name}: ${why}`);
     return EXIT.USAGE;
   }
-  const result = await inCluster(tool, args, s.ctx, (a, c) => invokeTool(tool, a, c));
+  // As over MCP (tool_visibility.ts): the token's privileges are known before the call, so
+  // the pre-send guard refuses what PVE would refuse instead of sending it.
+  await Promise.all(
+    allContexts(s.ctx).map(([, c]) => c.permissions?.ensureFresh() ?? Promise.resolve()),
+  );
+  const result = await inCluster(
+    tool,
+    args,
+    s.ctx,
+    (a, c) => invokeTool(tool, a, { ...c, logger: withoutFailureEcho(c.logger) }),
+  );
   const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
   if (result.isError) {
     console.error(text);
@@ -50,4 +62,20 @@ export async function callTool(s: Setup, name: string | undefined, rawArgs?: str
   }
   console.log(json ? JSON.stringify(result.structuredContent, null, 2) : text);
   return EXIT.OK;
+}
+
+// The server logs a failed tool at WARNING for its operator; here the caller is the operator and
+// gets the message on stderr below, so the log line drops to DEBUG (still there with
+// --log-level DEBUG) instead of printing the same text twice.
+function withoutFailureEcho(logger: Logger): Logger {
+  return new Proxy(logger, {
+    get(target, prop) {
+      if (prop === "warn") {
+        return (msg: string, fields?: Record<string, unknown>) =>
+          msg === "tool failed" ? target.debug(msg, fields) : target.warn(msg, fields);
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

@@ -39,7 +39,29 @@ export async function runCheck(s: Setup): Promise<number> {
     // Unreachable (4) outranks a failed check (1): it is the more urgent thing to fix.
     if (code > worst) worst = code;
   }
-  return worst;
+  const audit = await checkAudit(s.ctx);
+  return audit > worst ? audit : worst;
+}
+
+/** The audit trail must be writable: otherwise every change would be refused (fail closed). */
+async function checkAudit(ctx: ToolContext): Promise<number> {
+  const { file, key_file } = ctx.config.audit;
+  if (!file) {
+    console.log("\nAudit:   none (audit.file unset): changes are logged, not recorded in a trail");
+    return EXIT.OK;
+  }
+  try {
+    await ctx.audit.ready();
+  } catch (e) {
+    console.error(`\nFAILED: ${ctx.redactor.redact((e as Error).message)}`);
+    return EXIT.FAILED;
+  }
+  console.log(
+    `\nAudit:   ${file} (writable; ${
+      key_file ? `HMAC key ${key_file}` : "NOT keyed: set audit.key_file so it cannot be rewritten"
+    })`,
+  );
+  return EXIT.OK;
 }
 
 async function checkCluster(ctx: ToolContext): Promise<number> {

@@ -7,6 +7,7 @@
 import process from "node:process";
 import { serveStdio as serveMcpStdio } from "../mcp/sdk.ts";
 import { McpService } from "../mcp/server.ts";
+import { BoundedStdioTransport, MAX_STDIO_MESSAGE_BYTES } from "../mcp/stdio_bounded.ts";
 import { selectTools } from "../tools/index.ts";
 import type { Setup } from "./setup.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
@@ -49,7 +50,18 @@ export async function serveStdio(s: Setup): Promise<void> {
   process.stdin.on("close", stop);
   const handle = serveMcpStdio(
     service.factory({ name: "stdio", readOnly: false }, { legacyCanAsk: true, longLived: true }),
-    { onerror: (e) => s.ctx.logger.debug("mcp stdio", { error: e.message }) },
+    {
+      onerror: (e) => s.ctx.logger.debug("mcp stdio", { error: e.message }),
+      // One oversized message is refused and logged; the SDK's own transport would close.
+      transport: new BoundedStdioTransport({
+        onOversized: (m) =>
+          s.ctx.logger.warn("stdio message refused: too large", {
+            bytes: m.bytes,
+            limit: MAX_STDIO_MESSAGE_BYTES,
+            id: m.id,
+          }),
+      }),
+    },
   );
   s.ctx.logger.info("serving over stdio", { demo: s.demo });
   await done;

@@ -6,13 +6,14 @@
  */
 
 import type { Cli } from "./args.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, readConfigFile } from "../config/load.ts";
 import { makeDecrypter } from "../crypto/config_secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../config/errors.ts";
 import { createContext } from "../runtime.ts";
 import { closeClients } from "../clusters.ts";
 import type { ToolContext } from "../core/context.ts";
+import type { Demo } from "../demo.ts";
 
 /** A context plus what must be closed when done. */
 export interface Setup {
@@ -46,12 +47,36 @@ export async function loadCliConfig(cli: Cli): Promise<Config> {
   );
 }
 
+/**
+ * Starts the demo cluster for `--demo`, with the sections of `--config FILE` (all but the
+ * connection) and the `--token` role. Tells on stderr which connection sections it replaced.
+ */
+export async function startCliDemo(cli: Cli): Promise<Demo> {
+  // Loaded lazily: the simulator is only part of the module graph in demo mode.
+  const { startDemo } = await import("../demo.ts");
+  const file = cli.config === undefined ? undefined : {
+    text: await readConfigFile(cli.config),
+    source: cli.config,
+  };
+  const demo = await startDemo({
+    readOnly: cli.readOnly,
+    role: cli.token,
+    file,
+    decrypt: makeDecrypter({ keyFile: cli.keyFile }),
+  });
+  if (demo.ignored.length) {
+    console.error(
+      `demo: ${cli.config}: ${demo.ignored.join(", ")} ignored, the demo serves its ` +
+        "simulated cluster; every other section applies",
+    );
+  }
+  return demo;
+}
+
 /** Builds the context for a command: demo simulator or the configured cluster. */
 export async function setup(cli: Cli): Promise<Setup> {
   if (cli.demo) {
-    // Loaded lazily: the simulator is only part of the module graph in demo mode.
-    const { startDemo } = await import("../demo.ts");
-    const demo = await startDemo({ readOnly: cli.readOnly });
+    const demo = await startCliDemo(cli);
     const ctx = await createContext(applyOverrides(demo.config, cli), {
       extraCaCerts: [demo.caCertPem],
     });

@@ -30,11 +30,17 @@ export function listTools(
     ));
     return 0;
   }
+  const kindOf = (t: (typeof selected)[number]) =>
+    isMutating(t) ? (t.annotations.destructiveHint ? "destructive" : "changes") : "read";
+  // Columns as wide as their longest entry, so no name runs into the next column.
+  const width = (values: string[]) => Math.max(0, ...values.map((v) => v.length));
+  const nameW = width(selected.map((t) => t.name));
+  const setW = width(selected.map((t) => t.toolset));
+  const kindW = width(selected.map(kindOf));
   for (const t of selected) {
-    const kind = isMutating(t)
-      ? (t.annotations.destructiveHint ? "destructive" : "changes")
-      : "read";
-    console.log(`${t.name.padEnd(28)} ${t.toolset.padEnd(12)} ${kind.padEnd(11)} ${t.title}`);
+    console.log(
+      `${t.name.padEnd(nameW)}  ${t.toolset.padEnd(setW)}  ${kindOf(t).padEnd(kindW)}  ${t.title}`,
+    );
   }
   console.log(`\n${selected.length} tools${readOnly ? " (read-only mode)" : ""}.`);
   return 0;

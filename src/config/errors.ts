@@ -13,7 +13,8 @@
  */
 
 import type { z } from "zod/v4";
-import { collectSecrets, isSecretPath } from "./secrets.ts";
+import { collectSecrets, isSecretPath, SECRET_PATHS } from "./secrets.ts";
+import { Redactor } from "../log.ts";
 
 /** One problem in a configuration. */
 export interface ConfigProblem {
@@ -44,6 +45,8 @@ export const ENV_FALLBACKS: Readonly<Record<string, string>> = {
   "auth.token_value": "PROXMOX_TOKEN_VALUE",
   "logging.level": "LOG_LEVEL",
   "logging.file": "LOG_FILE",
+  // For hosts that configure a server by environment only (an MCP Bundle's user_config).
+  "tools.read_only": "PROXMOX_MCP_READ_ONLY",
 };
 
 function valueAt(doc: unknown, path: PropertyKey[]): unknown {
@@ -107,8 +110,21 @@ function maskAt(doc: unknown, keys: string[]) {
   cur[keys[keys.length - 1]] = "(hidden)";
 }
 
+/**
+ * Whether a secret belongs at `path` or below it (`auth`, `http.tokens.0`, `clusters.lab`): a
+ * value found there may be a secret put at the wrong level, so it is never shown.
+ */
+function atOrAboveSecret(path: string): boolean {
+  const parts = path === "" ? [] : path.split(".");
+  return SECRET_PATHS.some((pattern) => {
+    const want = pattern.split(".");
+    return parts.length <= want.length && parts.every((p, i) => want[i] === "*" || want[i] === p);
+  });
+}
+
 function show(path: string, value: unknown): string {
   if (isSecretPath(path)) return "(secret value hidden)";
+  if (atOrAboveSecret(path)) return "(value hidden: a secret belongs here or below)";
   // An object may hold secrets (e.g. `clusters.lab` holds `auth.token_value`): mask them.
   const masked = value && typeof value === "object" ? structuredClone(value) : value;
   const prefix = path ? `${path}.` : "";
@@ -124,6 +140,10 @@ export function describeIssues(
   schema: z.ZodType,
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
+  // A secret pasted into another setting too (the token as proxmox.host) is still a secret.
+  const redactor = new Redactor();
+  for (const [, v] of collectSecrets(doc)) redactor.add(v);
+  const shown = (path: string, value: unknown) => redactor.redact(show(path, value));
   for (const issue of issues) {
     const base = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
@@ -144,7 +164,7 @@ export function describeIssues(
       out.push({ path: base, message: `is missing: set it${env ? ` or ${env}` : ""}` });
       continue;
     }
-    out.push({ path: base, message: `${show(base, value)} is not valid: ${issue.message}` });
+    out.push({ path: base, message: `${shown(base, value)} is not valid: ${issue.message}` });
   }
   return out;
 }

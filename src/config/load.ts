@@ -89,10 +89,7 @@ export async function parseConfigText(
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(
-      [{ path: "", message: `is not valid JSON: ${(e as Error).message}` }],
-      opts.source,
-    );
+    throw new ConfigError([{ path: "", message: jsonSyntaxMessage(e as Error) }], opts.source);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ConfigError([{ path: "", message: "must be a JSON object" }], opts.source);
@@ -121,9 +118,14 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<Config> {
     }
     return parseConfigText("{}", { env, decrypt: opts.decrypt, source: "environment" });
   }
-  let text: string;
+  const text = await readConfigFile(path);
+  return await parseConfigText(text, { env, decrypt: opts.decrypt, source: path });
+}
+
+/** Reads a configuration file; a missing or unreadable one is a `ConfigError` naming it. */
+export async function readConfigFile(path: string): Promise<string> {
   try {
-    text = await Deno.readTextFile(path);
+    return await Deno.readTextFile(path);
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "does not exist"
@@ -132,5 +134,15 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<Config> {
       : (e as Error).message;
     throw new ConfigError([{ path: "", message: `${path} ${why}` }], path);
   }
-  return await parseConfigText(text, { env, decrypt: opts.decrypt, source: path });
+}
+
+/**
+ * JSON.parse's complaint without the excerpt of the text V8 quotes (`Unexpected token 'a',
+ * "{"auth": abcdef-sec"... is not valid JSON`): the excerpt can be a secret. Position kept.
+ */
+function jsonSyntaxMessage(e: Error): string {
+  const where = /at position \d+ \(line (\d+) column (\d+)\)/.exec(e.message);
+  const what = e.message.split(/["']/)[0].replace(/\s*(in JSON\s*)?(at position.*)?[,\s]*$/, "");
+  return `is not valid JSON${where ? ` (line ${where[1]}, column ${where[2]})` : ""}: ` +
+    `${what || "syntax error"} (the text itself is not shown: it may hold a secret)`;
 }

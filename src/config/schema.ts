@@ -65,7 +65,9 @@ export const ProxmoxSchema = z.strictObject({
   service: z.enum(["PVE"]).default("PVE"),
   ca_file: z.string().min(1).optional(),
   // PVE delays failed authentication by ~3 s, so a shorter timeout would hide 401s.
-  timeout_ms: intFrom(3500, 600_000).default(30_000),
+  timeout_ms: intFrom(1000, 600_000).default(30_000),
+  /** Largest PVE answer read (bytes): a broken or hostile node cannot exhaust our memory. */
+  max_answer_bytes: intFrom(64 * 1024, 1 << 30).default(32 * 1024 * 1024),
 });
 
 export const AuthSchema = z.strictObject({
@@ -115,6 +117,11 @@ export const AuditSchema = z.strictObject({
   file: z.string().min(1).optional(),
   /** Rotate the audit file at this size; the hash chain continues into the new file. */
   max_bytes: intFrom(4096, 1 << 30).optional(),
+  /**
+   * HMAC key of the trail (32 bytes base64url, created 0600 on first use): keep it where
+   * whoever can write the trail cannot read it. `audit verify` needs it.
+   */
+  key_file: z.string().min(1).optional(),
 });
 
 /** The `safety` section: guests no tool may change, and confirmation of destructive actions. */
@@ -122,7 +129,13 @@ export const SafetySchema = z.strictObject({
   /** Guests no tool may change (power, snapshots, commands), by VMID. */
   protected_vmids: z.array(intFrom(100, 999_999_999)).default([]),
   /** Guests carrying any of these PVE tags are protected too (case-insensitive). */
-  protected_tags: z.array(z.string().min(1)).default(["protected"]),
+  protected_tags: z.array(
+    // Trimmed: " prod" must protect prod, not nothing. PVE's own tag syntax, else it never matches.
+    z.string().trim().regex(/^[A-Za-z0-9_][A-Za-z0-9_+.-]*$/, {
+      message: "must be a PVE tag (letters, digits, _ + - ., not starting with + - .), " +
+        "such as protected or prod",
+    }),
+  ).default(["protected"]),
   /** Destructive actions need the user's confirmation (elicitation, else `confirm: true`). */
   confirm_destructive: boolFrom().default(true),
   /**
@@ -206,6 +219,8 @@ export const HttpSchema = z.strictObject({
   max_concurrency_per_token: intFrom(1, 1000).default(8),
   /** Stateful mode: sessions idle this long are closed. */
   session_idle_seconds: intFrom(10, 86_400).default(1800),
+  /** Stateful mode: most sessions one token may hold open (of 1,000 in all). */
+  max_sessions_per_token: intFrom(1, 1000).default(50),
 });
 
 /**
@@ -249,6 +264,7 @@ export const ConfigSchema = z.strictObject({
     max_body_bytes: 1024 * 1024,
     max_concurrency_per_token: 8,
     session_idle_seconds: 1800,
+    max_sessions_per_token: 50,
   }),
 }).superRefine(refineClusters, {
   // Also when other sections have problems, so one run reports every problem.

@@ -24,7 +24,16 @@
 import type { PveClient } from "../proxmox/client.ts";
 import { PveError } from "../proxmox/errors.ts";
 import { agentError, GuestError } from "./agent_errors.ts";
-import { asArray, asBool, asNumber, asObject, asString, asTags } from "../proxmox/lenient.ts";
+import {
+  agentReplyError,
+  asArray,
+  asBool,
+  asNumber,
+  asObject,
+  asString,
+  asTags,
+  guestVmid,
+} from "../proxmox/lenient.ts";
 import type { GuestOs } from "./shell_check.ts";
 
 export { GuestError };
@@ -40,7 +49,7 @@ export interface GuestTarget {
 /** Finds the guest in `/cluster/resources` and checks it can take a command. */
 export async function resolveGuest(pve: PveClient, node: string, vmid: number) {
   const rows = asArray(await pve.get("/cluster/resources", { type: "vm" }), "/cluster/resources");
-  const row = rows.find((r) => asNumber(r.vmid) === vmid);
+  const row = rows.find((r) => guestVmid(r) === vmid);
   if (!row) {
     throw new GuestError(
       `VM ${vmid} does not exist in this cluster (or this API token cannot see it: it needs ` +
@@ -105,7 +114,9 @@ export async function guestOs(pve: PveClient, guest: GuestTarget): Promise<Guest
       }),
       "agent/get-osinfo",
     );
-    info = asObject(data.result ?? {}, "agent/get-osinfo result");
+    // An agent that cannot answer says so inside a 200: {result: {error: {class, desc}}}.
+    // Like an agent older than get-osinfo, it gets the Linux default below.
+    info = agentReplyError(data) ? {} : asObject(data.result ?? {}, "agent/get-osinfo result");
   } catch (e) {
     // Agents older than get-osinfo (qemu-ga < 2.10) answer "Agent error: ...": assume Linux,
     // whose /bin/sh simply fails to start on Windows rather than doing anything else.
@@ -144,6 +155,13 @@ export async function startCommand(
     throw await agentError(pve, guest, e, argv[0]);
   }
   const pid = asNumber(data.pid);
+  const refused = agentReplyError(data);
+  if (refused) {
+    throw new GuestError(
+      `The guest agent of VM ${guest.vmid} refused to start the command (${refused}); ` +
+        "nothing ran. The agent may be too old or have guest-exec disabled (qemu-ga --block-rpcs).",
+    );
+  }
   if (pid === undefined) {
     throw new PveError("bad-response", "PVE answered agent/exec without a pid");
   }

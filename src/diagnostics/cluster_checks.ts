@@ -13,7 +13,7 @@
  * @module
  */
 
-import { asNumber, asString } from "../proxmox/lenient.ts";
+import { asNumber, asString, guestVmid } from "../proxmox/lenient.ts";
 import { type Finding, finding, level, pct } from "./types.ts";
 import type { Thresholds } from "./thresholds.ts";
 import { failedTasks, guestRef, guestTool, type Row } from "./common.ts";
@@ -200,7 +200,7 @@ export function taskChecks(tasks: Row[], resources: Row[], now: number, t: Thres
   }
   const running = tasks.filter((x) => asString(x.status) === undefined && !asNumber(x.endtime));
   for (const r of resources.filter((r) => (r.type === "qemu" || r.type === "lxc") && r.lock)) {
-    const vmid = asNumber(r.vmid) ?? 0;
+    const vmid = guestVmid(r) ?? 0;
     const lock = asString(r.lock) ?? "";
     const task = running.find((x) => asString(x.id) === String(vmid));
     const kind = r.type === "lxc" ? "ct" : "vm";

@@ -15,7 +15,7 @@
  */
 
 import { PveError } from "../proxmox/errors.ts";
-import { asNumber, asString } from "../proxmox/lenient.ts";
+import { asString, guestVmid } from "../proxmox/lenient.ts";
 import { mapLimit, type Probe } from "./fetch.ts";
 import type { ClusterHealthData } from "./cluster_health.ts";
 import type { GuestData } from "./vm_issues.ts";
@@ -83,7 +83,7 @@ export async function gatherClusterHealth(probe: Probe): Promise<ClusterHealthDa
  */
 export async function gatherGuest(probe: Probe, node: string, vmid: number): Promise<GuestData> {
   const res = await resources(probe, "guest.state");
-  const guest = guestsOf(res).find((g) => asNumber(g.vmid) === vmid);
+  const guest = guestsOf(res).find((g) => guestVmid(g) === vmid);
   if (!guest) {
     throw new PveError(
       "not-found",
@@ -192,7 +192,7 @@ export async function gatherOptimization(
         `/nodes/{node}/${g.type === "lxc" ? "lxc" : "qemu"}/{vmid}/rrddata`,
         {
           node: String(g.node),
-          vmid: asNumber(g.vmid),
+          vmid: guestVmid(g),
           timeframe: opts.timeframe,
           cf: "AVERAGE",
         },
@@ -200,7 +200,7 @@ export async function gatherOptimization(
   );
   picked.forEach((g, i) => {
     const r = rows(got[i]);
-    if (r) guestRrd.set(asNumber(g.vmid)!, r);
+    if (r) guestRrd.set(guestVmid(g)!, r);
   });
   const storageRrd = new Map<string, Row[]>();
   const full = fullStorages(res, t);

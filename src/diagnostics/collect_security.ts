@@ -10,7 +10,7 @@
  */
 
 import type { ToolContext } from "../core/context.ts";
-import { asNumber } from "../proxmox/lenient.ts";
+import { asNumber, guestVmid } from "../proxmox/lenient.ts";
 import { mapLimit, type Probe } from "./fetch.ts";
 import { hasPriv, type PermissionMap, type SecurityData } from "./security.ts";
 import { guestsOf, type Row } from "./common.ts";
@@ -74,7 +74,7 @@ export async function gatherSecurity(
   );
   const guests = guestsOf(res).filter((g) =>
     asNumber(g.template) !== 1 && online.includes(String(g.node))
-  ).sort((a, b) => (asNumber(a.vmid) ?? 0) - (asNumber(b.vmid) ?? 0));
+  ).sort((a, b) => (guestVmid(a) ?? 0) - (guestVmid(b) ?? 0));
   const picked = guests.slice(0, t.max_firewall_guests);
   if (guests.length > picked.length) {
     probe.skip(
@@ -92,7 +92,7 @@ export async function gatherSecurity(
         `/nodes/{node}/${g.type === "lxc" ? "lxc" : "qemu"}/{vmid}/firewall/options`,
         {
           node: String(g.node),
-          vmid: asNumber(g.vmid),
+          vmid: guestVmid(g),
         },
       ),
   );

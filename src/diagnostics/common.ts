@@ -13,7 +13,7 @@
  * @module
  */
 
-import { asNumber, asString } from "../proxmox/lenient.ts";
+import { asNumber, asString, guestVmid } from "../proxmox/lenient.ts";
 import type { ResourceRef } from "./types.ts";
 
 /** One JSON object of a PVE answer. */
@@ -71,7 +71,7 @@ export function failedTasks(tasks: Row[], since: number): FailedTaskGroup[] {
 export function guestRef(resources: Row[], id: string): ResourceRef | undefined {
   if (!/^\d+$/.test(id)) return undefined;
   const g = resources.find((r) =>
-    (r.type === "qemu" || r.type === "lxc") && String(asNumber(r.vmid)) === id
+    (r.type === "qemu" || r.type === "lxc") && String(guestVmid(r)) === id
   );
   if (!g) return undefined;
   return { type: g.type === "lxc" ? "ct" : "vm", id };

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { asNumber, asString } from "../proxmox/lenient.ts";
+import { asNumber, asString, guestVmid } from "../proxmox/lenient.ts";
 import { type Finding, finding, level, pct } from "./types.ts";
 import type { Thresholds } from "./thresholds.ts";
 import { gib, guestsOf, guestTool, type Row } from "./common.ts";
@@ -41,7 +41,7 @@ export function rrdCandidates(resources: Row[], node?: string): Row[] {
     g.status === "running" && asNumber(g.template) !== 1 && (!node || g.node === node)
   ).sort((a, b) =>
     (asNumber(b.maxmem) ?? 0) - (asNumber(a.maxmem) ?? 0) ||
-    (asNumber(a.vmid) ?? 0) - (asNumber(b.vmid) ?? 0)
+    (guestVmid(a) ?? 0) - (guestVmid(b) ?? 0)
   );
 }
 
@@ -64,7 +64,7 @@ export function analyzeOptimization(d: OptimizationData, t: Thresholds) {
   const out: Finding[] = [];
   const checks = ["guest.idle", "guest.memory.oversized", "node.overcommit", "storage.growth"];
   checks.push("guest.large_disk");
-  const byId = new Map(guestsOf(d.resources).map((g) => [asNumber(g.vmid), g]));
+  const byId = new Map(guestsOf(d.resources).map((g) => [guestVmid(g), g]));
   for (const [vmid, rows] of d.guestRrd) {
     const g = byId.get(vmid);
     if (g) out.push(...guestUsage(g, rows, d.timeframe, t));
@@ -80,7 +80,7 @@ export function analyzeOptimization(d: OptimizationData, t: Thresholds) {
 function guestUsage(g: Row, rows: Row[], timeframe: string, t: Thresholds): Finding[] {
   const out: Finding[] = [];
   const s = summariseRrd(rows);
-  const vmid = asNumber(g.vmid)!;
+  const vmid = guestVmid(g)!;
   const node = asString(g.node) ?? "?";
   const isCt = g.type === "lxc";
   const res = { type: isCt ? "ct" : "vm", id: String(vmid) } as const;
@@ -246,7 +246,7 @@ function largeDisks(resources: Row[], t: Thresholds): Finding[] {
   return guestsOf(resources).filter((g) =>
     (g.status === "stopped" || asNumber(g.template) === 1) && (asNumber(g.maxdisk) ?? 0) >= limit
   ).map((g) => {
-    const vmid = asNumber(g.vmid)!;
+    const vmid = guestVmid(g)!;
     const template = asNumber(g.template) === 1;
     const isCt = g.type === "lxc";
     return finding({

@@ -17,10 +17,22 @@ interface Row {
   type: string | null;
   node: string | null;
   nodes: string[];
+  states?: Array<{ node: string; state: string; node_offline: boolean }>;
   active: boolean;
   content: string[];
   used: number | null;
   total: number | null;
+}
+
+/** " · active on pve1, pve2; unknown on pve3 (offline)" when the nodes disagree or one is down. */
+function perNode(states: Array<{ node: string; state: string; node_offline: boolean }>): string {
+  if (states.every((s) => s.state === "active" && !s.node_offline)) return "";
+  const groups = new Map<string, string[]>();
+  for (const s of states) {
+    const label = s.node_offline ? `${s.node} (offline)` : s.node;
+    groups.set(s.state, [...(groups.get(s.state) ?? []), label]);
+  }
+  return " · " + [...groups].map(([state, nodes]) => `${state} on ${nodes.join(", ")}`).join("; ");
 }
 
 /** One line per storage (per node for local storage). */
@@ -41,7 +53,7 @@ export function formatStorageList(
       s.node ? `on ${s.node}` : `shared by ${s.nodes.join(", ")}`
     }: ` +
     (s.active ? formatUsage(s.used ?? undefined, s.total ?? undefined) : "INACTIVE") +
-    ` · ${s.content.join(",") || "no content"}`
+    ` · ${s.content.join(",") || "no content"}` + perNode(s.states ?? [])
   );
   const more = r.next_offset != null
     ? [`(${r.total - r.next_offset} more: ask again with offset ${r.next_offset})`]

@@ -28,4 +28,4 @@ export type {
   ServerContext,
   StreamId,
 } from "@modelcontextprotocol/server";
-export { serveStdio } from "@modelcontextprotocol/server/stdio";
+export { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";

@@ -80,9 +80,18 @@ export function transportError(
   return new PveError(
     "network",
     `cannot reach PVE at ${ctx.label} (${oneLine(msg)}). Check proxmox.host and proxmox.port, ` +
-      "and that port 8006 is reachable from here.",
+      `and that port ${portOf(ctx.label)} is reachable from here.`,
     where,
   );
+}
+
+// The label is URL.host: the port is left out when it is https' default, 443.
+function portOf(label: string): string {
+  try {
+    return new URL(`https://${label}`).port || "443";
+  } catch {
+    return label;
+  }
 }
 
 function oneLine(s: string): string {

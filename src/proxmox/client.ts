@@ -311,6 +311,8 @@ export class PveClient {
       try {
         res = await this.#opts.transport.send({ method, url, headers, body, signal });
       } catch (e) {
+        // Already typed by the transport (an answer over proxmox.max_answer_bytes): kept as is.
+        if (e instanceof PveError && !timeout.aborted) throw e;
         throw transportError(e, { method, path, timeoutMs, label: this.endpointLabel, timeout });
       } finally {
         this.#opts.logger?.debug("pve request", {

@@ -58,3 +58,27 @@ export function asObject(v: unknown, what: string): Record<string, unknown> {
   }
   return v as Record<string, unknown>;
 }
+
+/**
+ * The VMID of a guest row: `vmid` (number or numeric string), else the row's `id`
+ * (`"qemu/100"`, `"lxc/101"`), which some PVE answers carry alone; `undefined` when neither does.
+ */
+export function guestVmid(r: Record<string, unknown>): number | undefined {
+  const direct = asNumber(r.vmid);
+  if (direct !== undefined) return direct;
+  const m = typeof r.id === "string" ? /^(?:qemu|lxc)\/(\d+)$/.exec(r.id) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The error a guest agent answered inside a 200 (`{result: {error: {class, desc}}}`,
+ * QMP's error shape), as one line; `undefined` when the answer is not an error.
+ */
+export function agentReplyError(raw: unknown): string | undefined {
+  const result = (raw as { result?: unknown } | null)?.result;
+  const err = (result as { error?: unknown } | null)?.error;
+  if (!err || typeof err !== "object") return undefined;
+  const e = err as Record<string, unknown>;
+  const cls = asString(e.class) ?? "error";
+  return `${cls}${asString(e.desc) ? `: ${asString(e.desc)}` : ""}`;
+}

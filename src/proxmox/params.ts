@@ -19,17 +19,25 @@ export const NODE_RE = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 export const STORAGE_RE = /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]$/;
 /** PVE's `pve-configid` format for snapshot names (max 40; `current` reserved). */
 export const SNAPNAME_RE = /^[a-zA-Z][a-zA-Z0-9_-]{1,39}$/;
-/** A UPID task id. */
+/**
+ * A UPID task id, `UPID:node:pid:pstart:starttime:type:id:user:`. Allow-listed field by field:
+ * PVE itself only excludes `:` and spaces, which would let `/`, `%` or `..` through into the
+ * path (PVE decodes `%2F` before routing); no real type, id or user@realm!token needs them.
+ */
 export const UPID_RE =
-  /^UPID:[a-zA-Z0-9-]+:[0-9A-Fa-f]{8,}:[0-9A-Fa-f]{8,}:[0-9A-Fa-f]{8,}:[^:\s]*:[^:\s]*:[^:\s]+:$/;
+  /^UPID:[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?:[0-9A-Fa-f]{8,16}:[0-9A-Fa-f]{8,16}:[0-9A-Fa-f]{8,16}:[A-Za-z0-9_.-]+:[A-Za-z0-9_.@!+=~-]*:[A-Za-z0-9_.@!+=~-]+:$/;
 /** Pool ids. */
 export const POOL_RE = /^[A-Za-z0-9\-_]+$/;
 /** Smallest and largest VMID PVE accepts. */
 export const VMID_MIN = 100;
 export const VMID_MAX = 999_999_999;
 
-/** A volume id such as `local:backup/vzdump-qemu-100.vma.zst`. */
-const VOLUME_RE = /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]:[^\s?#]+$/;
+/**
+ * A volume id such as `local:backup/vzdump-qemu-100.vma.zst`: storage, then path segments of
+ * file-name characters; no `..` segment, no `%`, `\`, `?` or `#` (they would shape the URL).
+ */
+const VOLUME_RE =
+  /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]:(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9_.+=@,~()-]+(?:\/[A-Za-z0-9_.+=@,~()-]+)*$/;
 
 const CHECKS: Record<string, (v: string) => string | undefined> = {
   node: (v) => NODE_RE.test(v) ? undefined : "must be a PVE node name (letters, digits, '-')",

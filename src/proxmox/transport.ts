@@ -17,6 +17,7 @@
  */
 
 import https from "node:https";
+import { PveError } from "./errors.ts";
 
 /** One HTTP exchange, as the client needs it. */
 export interface TransportRequest {
@@ -40,19 +41,44 @@ export interface Transport {
   close(): void;
 }
 
-/** TLS settings for {@linkcode createTransport}. */
+/** TLS settings and limits for {@linkcode createTransport}. */
 export interface TransportOptions {
   verifyTls: boolean;
   /** Extra trusted CA certificates (PEM), e.g. the cluster's pve-root-ca.pem. */
   caCerts: string[];
+  /** Largest answer body read (bytes); reading stops beyond it. Default {@link MAX_ANSWER_BYTES}. */
+  maxAnswerBytes?: number;
+}
+
+/** Default cap on one PVE answer: far above any real listing, far below what hurts the process. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** The answer grew past the cap: reading stopped, the connection was dropped (never retried). */
+export function answerTooLarge(method: string, url: string, max: number): PveError {
+  const path = new URL(url).pathname.replace(/^\/api2\/json/, "");
+  return new PveError(
+    "bad-response",
+    `PVE's answer to ${method} ${path} is larger than ${max} bytes (proxmox.max_answer_bytes): ` +
+      "reading stopped. A proxy or a broken node in between? Raise the limit only if a real " +
+      "listing is that large.",
+    { method, path },
+  );
 }
 
 /** Builds the transport for the given TLS settings. */
 export function createTransport(opts: TransportOptions): Transport {
-  return opts.verifyTls ? fetchTransport(opts.caCerts) : insecureTransport();
+  const max = opts.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  if (!opts.verifyTls) return nodeTransport(false, [], max);
+  // fetch hands back the standard reason phrase ("Forbidden"), not the one on the wire, and
+  // PVE before 8.3 sends its error text only there (`403 Permission check failed (/vms/100,
+  // VM.PowerMgmt)`; tests/unit/reason_phrase_test.ts shows both). node:https keeps it; with `ca`
+  // set it trusts exactly those CAs (the cluster's own, from proxmox.ca_file), so without one
+  // fetch stays, for certificates from the public roots.
+  return opts.caCerts.length ? nodeTransport(true, opts.caCerts, max) : fetchTransport([], max);
 }
 
-function fetchTransport(caCerts: string[]): Transport {
+/** The `fetch` transport (exported for tests: the default one trusts only public roots). */
+export function fetchTransport(caCerts: string[], max: number): Transport {
   // HTTP/1.1 only: PVE puts its error message in the reason phrase, which HTTP/2 drops.
   const client = Deno.createHttpClient({ caCerts, http2: false, poolIdleTimeout: 30_000 });
   // Mutations never reuse a pooled connection: when one drops before the answer, fetch sends
@@ -67,7 +93,11 @@ function fetchTransport(caCerts: string[]): Transport {
         signal: req.signal,
         client: req.method === "GET" ? client : once,
       });
-      return { status: res.status, statusText: res.statusText, body: await res.text() };
+      return {
+        status: res.status,
+        statusText: res.statusText,
+        body: await readCapped(res, max, () => answerTooLarge(req.method, req.url, max)),
+      };
     },
     close: () => {
       client.close();
@@ -76,12 +106,12 @@ function fetchTransport(caCerts: string[]): Transport {
   };
 }
 
-function insecureTransport(): Transport {
-  // An explicit (empty) `ca` keeps node:tls from loading the system store, which would need
-  // --allow-sys; with verification off no CA is consulted anyway.
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true, ca: [] });
+function nodeTransport(verify: boolean, ca: string[], max: number): Transport {
+  // An explicit `ca` (empty when verification is off: no CA is consulted then) keeps node:tls
+  // from loading the system store, which would need --allow-sys.
+  const agent = new https.Agent({ rejectUnauthorized: verify, keepAlive: true, ca });
   // As above: node:https also re-sends a request on a reused socket that drops (deno#36786).
-  const once = new https.Agent({ rejectUnauthorized: false, keepAlive: false, ca: [] });
+  const once = new https.Agent({ rejectUnauthorized: verify, keepAlive: false, ca });
   return {
     send: (req) =>
       new Promise<TransportResponse>((resolve, reject) => {
@@ -96,16 +126,47 @@ function insecureTransport(): Transport {
           signal: req.signal,
         }, (res) => {
           const chunks: Uint8Array[] = [];
-          res.on("data", (c: Uint8Array) => chunks.push(c));
-          res.on("end", () =>
+          let size = 0;
+          res.on("data", (c: Uint8Array) => {
+            size += c.length;
+            if (size <= max) return void chunks.push(c);
+            chunks.length = 0;
+            r.destroy();
+            reject(answerTooLarge(req.method, req.url, max));
+          });
+          // Cut short while the body streams, by our timeout or cancel (AbortError) or by the
+          // other side (a dropped connection): either way the promise must settle.
+          const cut = () =>
+            reject(
+              req.signal.aborted
+                ? new DOMException("answer aborted", "AbortError")
+                : new Error("connection closed before the answer was complete"),
+            );
+          res.on("aborted", cut);
+          res.on("close", () => {
+            if (!res.complete) cut();
+          });
+          res.on("end", () => {
+            // Also emitted when an aborted or refused answer's socket closes: not a body then.
+            if (!res.complete || size > max) return cut();
             resolve({
               status: res.statusCode ?? 0,
               statusText: res.statusMessage ?? "",
               body: new TextDecoder().decode(concat(chunks)),
-            }));
+            });
+          });
           res.on("error", reject);
         });
         r.on("error", reject);
+        // node:https's own `signal` does not end a request waiting on a reused keep-alive
+        // socket (a hung PVE then held the call for ever): end it here, whatever its phase.
+        const onAbort = () => {
+          reject(new DOMException("request aborted", "AbortError"));
+          r.destroy();
+        };
+        if (req.signal.aborted) onAbort();
+        else req.signal.addEventListener("abort", onAbort, { once: true });
+        r.on("close", () => req.signal.removeEventListener("abort", onAbort));
         if (req.body !== undefined) r.write(req.body);
         r.end();
       }),
@@ -114,6 +175,25 @@ function insecureTransport(): Transport {
       once.destroy();
     },
   };
+}
+
+/** The body as text, read chunk by chunk and refused past `max` bytes (stream cancelled). */
+async function readCapped(res: Response, max: number, tooLarge: () => Error): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concat(chunks));
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

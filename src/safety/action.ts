@@ -36,6 +36,7 @@ import type { ActionArgs, ActionResult } from "./result.ts";
 import { execute, out, targetOf, TaskFailed } from "./execute.ts";
 import { digestChecks, outcomeText, privilegeChecks } from "./dry_run.ts";
 import { planSafetySnapshot } from "./safety_snapshot.ts";
+import { claimGuest, clusterKey } from "./guest_lock.ts";
 
 /** One PVE call of a plan. */
 export interface PlannedCall {
@@ -89,7 +90,11 @@ export async function runGuestAction(
 ): Promise<ToolOutput<ActionResult>> {
   let audit = auditFor(ctx, spec, extra);
   let g: GuestTarget | undefined;
+  let release: (() => void) | undefined;
   try {
+    // One change per guest at a time: claimed before the state is read, so a racing
+    // second call cannot also see "running" and send its own stop.
+    if (!spec.args.dry_run) release = claimGuest(clusterKey(ctx), spec.vmid, spec.tool);
     g = await resolveGuest(ctx, {
       vmid: spec.vmid,
       node: spec.node,
@@ -199,6 +204,8 @@ export async function runGuestAction(
       await audit({ outcome: "error", target: g ? targetOf(g) : { vmid: spec.vmid }, reason });
     }
     throw e;
+  } finally {
+    release?.();
   }
 }
 

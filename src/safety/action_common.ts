@@ -60,6 +60,8 @@ export function auditFor(
       client: extra?.clientName,
       actor: extra?.actor,
       ...rec,
+      // A dashboard button (MCP Apps) rather than the model: the audit says so.
+      ...(extra?.origin && { detail: { ...rec.detail, origin: extra.origin } }),
       duration_ms: rec.duration_ms ?? Math.round(performance.now() - started),
     };
     ctx.logger.info("action", {

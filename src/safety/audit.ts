@@ -2,10 +2,18 @@
  * The audit trail: one JSON line per mutating call (and per refused one),
  * appended and synced before the tool answers. Each line carries `prev`, the
  * SHA-256 of the previous line, so an edited, removed, inserted or reordered
- * line breaks the chain (`proxmox-mcp audit verify`).
+ * line breaks the chain (`proxmox-mcp audit verify`); with `audit.key_file`
+ * each line is also sealed with an HMAC (audit_key.ts), so the chain cannot
+ * be recomputed without the key.
  *
- * Arguments are recorded after secret redaction; a crash can at worst tear
- * the last line, never the ones before it (single append per line).
+ * Fail closed: {@linkcode AuditSink.ready} is asked before any change is sent
+ * and refuses while the file (or key) cannot be written. Several processes
+ * may share one file: each append holds an exclusive lock on `<file>.lock`
+ * and continues from the file's real last line, so the chain does not fork.
+ *
+ * Arguments are recorded after secret redaction; characters JSON leaves raw
+ * (C1 controls, U+2028/U+2029, bidi overrides) are escaped; a crash can at
+ * worst tear the last line, never the ones before it (single append per line).
  *
  * @example
  * ```ts ignore
@@ -18,6 +26,9 @@
  */
 
 import type { Redactor } from "../log.ts";
+import { type AuditKey, loadAuditKey } from "./audit_key.ts";
+import { lastLine, trailFiles } from "./audit_files.ts";
+import { escapeJsonLine } from "./audit_text.ts";
 
 /** What one audit line says. */
 export interface AuditRecord {
@@ -54,6 +65,22 @@ export interface AuditRecord {
 export interface AuditSink {
   /** Appends one record; resolves once it is on disk. */
   record(entry: AuditRecord): Promise<void>;
+  /**
+   * Resolves when a record can be written now; throws {@link AuditUnavailable} otherwise.
+   * Asked before any change is sent: a change that cannot be recorded is not made.
+   */
+  ready(): Promise<void>;
+}
+
+/** The trail cannot be written: changes are refused until it can (fail closed). */
+export class AuditUnavailable extends Error {
+  constructor(path: string, why: string) {
+    super(
+      `the audit trail ${path} cannot be written (${why}); no change is made without a ` +
+        "record: fix audit.file (directory, permissions, disk space, audit.key_file) and retry",
+    );
+    this.name = "AuditUnavailable";
+  }
 }
 
 /** The `prev` of the first line of a new chain. */
@@ -70,12 +97,17 @@ export class NullAuditLog implements AuditSink {
   record(): Promise<void> {
     return Promise.resolve();
   }
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 /** Options of a {@linkcode FileAuditLog}. */
 export interface FileAuditOptions {
   /** Rotate when the file reaches this size (bytes); never when unset. */
   maxBytes?: number;
+  /** The HMAC key file (`audit.key_file`); created on first use. Unkeyed when unset. */
+  keyFile?: string;
 }
 
 /** The chain position a new line continues from. */
@@ -84,10 +116,12 @@ interface ChainHead {
   seq: number;
 }
 
-/** Appends hash-chained JSON lines (`seq`, `prev`) to a file, rotating by size. */
+/** Appends hash-chained (and, with a key, HMAC-sealed) JSON lines to a file, rotating by size. */
 export class FileAuditLog implements AuditSink {
-  #head: ChainHead | undefined;
   #queue: Promise<void> = Promise.resolve();
+  #key: Promise<AuditKey> | undefined;
+  /** Why the last write failed; cleared by the next successful one. */
+  #failed: string | undefined;
 
   constructor(
     readonly path: string,
@@ -97,72 +131,86 @@ export class FileAuditLog implements AuditSink {
 
   record(entry: AuditRecord): Promise<void> {
     // Serialised: the chain needs each line's hash before the next line is written.
-    const next = this.#queue.then(() => this.#append(entry));
+    const next = this.#queue.then(() => this.#append(entry)).then(
+      () => void (this.#failed = undefined),
+      (e) => {
+        this.#failed = (e as Error).message;
+        throw e;
+      },
+    );
     this.#queue = next.catch(() => {});
     return next;
   }
 
-  async #append(entry: AuditRecord): Promise<void> {
-    this.#head ??= await readChainHead(this.path);
-    await this.#rotateIfFull();
-    const seq = this.#head.seq + 1;
-    const line = this.redactor.redact(
-      JSON.stringify({ seq, ts: new Date().toISOString(), ...entry, prev: this.#head.hash }),
-    );
-    const file = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
-    try {
-      // One write per line: a crash can tear only this line, never earlier ones.
-      await file.write(new TextEncoder().encode(line + "\n"));
-      await file.syncData();
-    } finally {
-      file.close();
+  async ready(): Promise<void> {
+    if (this.#failed) {
+      throw new AuditUnavailable(this.path, `the last write failed: ${this.#failed}`);
     }
-    this.#head = { hash: await lineHash(line), seq };
+    try {
+      await this.#loadKey();
+      const f = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
+      f.close();
+    } catch (e) {
+      throw new AuditUnavailable(this.path, (e as Error).message);
+    }
   }
 
-  async #rotateIfFull() {
+  #loadKey(): Promise<AuditKey> | undefined {
+    if (!this.opts.keyFile) return undefined;
+    // A failed load is retried next time (the admin may have fixed the file).
+    this.#key ??= loadAuditKey(this.opts.keyFile, true).catch((e) => {
+      this.#key = undefined;
+      throw e;
+    });
+    return this.#key;
+  }
+
+  async #append(entry: AuditRecord): Promise<void> {
+    const key = await this.#loadKey();
+    const lock = await Deno.open(`${this.path}.lock`, { write: true, create: true, mode: 0o600 });
+    try {
+      // Across processes: whoever holds the lock reads the real head and appends after it.
+      await lock.lock(true);
+      const head = await readChainHead(this.path);
+      await this.#rotateIfFull(head);
+      const seq = head.seq + 1;
+      const json = escapeJsonLine(this.redactor.redact(
+        JSON.stringify({ seq, ts: new Date().toISOString(), ...entry, prev: head.hash }),
+      ));
+      const line = key ? await key.seal(json) : json;
+      const file = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
+      try {
+        // One write per line: a crash can tear only this line, never earlier ones.
+        await file.write(new TextEncoder().encode(line + "\n"));
+        await file.syncData();
+      } finally {
+        file.close();
+      }
+    } finally {
+      lock.close(); // releases the lock
+    }
+  }
+
+  async #rotateIfFull(head: ChainHead) {
     if (!this.opts.maxBytes) return;
     const size = await Deno.stat(this.path).then((s) => s.size, () => 0);
     if (size < this.opts.maxBytes) return;
-    // Named by the last seq it holds, zero-padded: unique, and name order is chain order.
-    await Deno.rename(this.path, `${this.path}.${String(this.#head!.seq).padStart(10, "0")}`);
+    // Named by the last seq it holds, zero-padded (verify orders by content, not by name).
+    await Deno.rename(this.path, `${this.path}.${String(head.seq).padStart(10, "0")}`);
   }
 }
 
 /** The hash and seq of the last complete line of an audit file (or of its newest rotation). */
 export async function readChainHead(path: string): Promise<ChainHead> {
-  let text: string | undefined;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-    const rotated = await newestRotation(path);
-    if (rotated) text = await Deno.readTextFile(rotated);
+  let last = await lastLine(path);
+  if (last === undefined) {
+    const newest = (await trailFiles(path)).files.at(-1);
+    if (newest) last = await lastLine(newest.path);
   }
-  if (text === undefined) return { hash: GENESIS, seq: 0 };
-  // The part after the last newline is either empty or a torn line (crash mid-write):
-  // either way the chain continues from the last complete line.
-  const last = text.split("\n").slice(0, -1).filter((l) => l.length > 0).at(-1);
   if (last === undefined) return { hash: GENESIS, seq: 0 };
   let seq = 0;
   try {
     seq = Number(JSON.parse(last).seq) || 0;
   } catch { /* a damaged last line: audit verify reports it; keep chaining from its hash */ }
   return { hash: await lineHash(last), seq };
-}
-
-async function newestRotation(path: string): Promise<string | undefined> {
-  const slash = path.lastIndexOf("/");
-  const dir = slash >= 0 ? path.slice(0, slash) || "/" : ".";
-  const base = path.slice(slash + 1);
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && e.name.startsWith(`${base}.`)) names.push(e.name);
-    }
-  } catch {
-    return undefined;
-  }
-  const newest = names.sort().at(-1);
-  return newest ? `${dir}/${newest}` : undefined;
 }

@@ -19,7 +19,7 @@ import type { ToolContext } from "../core/context.ts";
 import type { ToolExtra, ToolOutput } from "../core/tool.ts";
 import type { AuditRecord } from "./audit.ts";
 import { exitOk, parseUpid, taskLogTail, waitForTask } from "../proxmox/tasks.ts";
-import { guestLabel, type GuestTarget } from "./target.ts";
+import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import type { PlanDraft, PlannedCall } from "./action.ts";
 import { formatAction } from "../format/actions.ts";
@@ -56,6 +56,10 @@ export async function execute(
   const { args, guest: g, draft, audit } = input;
   let base = input.base;
   const label = guestLabel(g);
+  // Fail closed: a change that could not be recorded is not made.
+  await ctx.audit.ready().catch((e) => {
+    throw new ActionRefused((e as Error).message, "audit");
+  });
   if (input.safety) {
     const s = input.safety;
     const taken = await takeSafetySnapshot(ctx, extra, s, args.timeout_s);

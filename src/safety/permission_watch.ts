@@ -25,6 +25,7 @@ import type { Params, PveClient, RequestGuard } from "../proxmox/client.ts";
 import { PveError } from "../proxmox/errors.ts";
 import type { Logger } from "../log.ts";
 import { grantHint, type PermissionMap, PermissionSnapshot } from "./permissions.ts";
+import { pveVersion } from "../proxmox/version.ts";
 
 /** A refusal is re-checked against a new snapshot when the current one is older than this. */
 export const RECHECK_AFTER_MS = 5_000;
@@ -106,8 +107,13 @@ export class PermissionWatcher implements RequestGuard {
 
   async #load(): Promise<void> {
     try {
-      const map = await this.pve.get<PermissionMap>("/access/permissions");
-      const next = new PermissionSnapshot(map && typeof map === "object" ? map : {});
+      // The version names the privileges (VM.Monitor before 9.0): read once per client, here,
+      // after the handshake like the privileges themselves.
+      const [map, version] = await Promise.all([
+        this.pve.get<PermissionMap>("/access/permissions"),
+        pveVersion(this.pve),
+      ]);
+      const next = new PermissionSnapshot(map && typeof map === "object" ? map : {}, version);
       const changed = next.fingerprint !== this.#snapshot?.fingerprint;
       this.#snapshot = next;
       this.#loadedAt = Date.now();

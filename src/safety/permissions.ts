@@ -14,6 +14,8 @@
  * @module
  */
 
+import { privilegesFor, type PveVersion } from "../proxmox/version.ts";
+
 /** PVE's answer: path → privilege → 1 when it propagates to sub-paths. */
 export type PermissionMap = Record<string, Record<string, unknown>>;
 
@@ -35,7 +37,8 @@ export class PermissionSnapshot {
   readonly #map: PermissionMap;
   readonly #anywhere: Set<string>;
 
-  constructor(map: PermissionMap) {
+  /** `version`: the cluster's PVE release, so checks use its privilege names (version.ts). */
+  constructor(map: PermissionMap, readonly version?: PveVersion) {
     this.#map = map;
     this.#anywhere = new Set(Object.values(map).flatMap((privs) => Object.keys(privs ?? {})));
   }
@@ -52,7 +55,7 @@ export class PermissionSnapshot {
 
   /** Whether the token holds `priv` on any path at all. */
   holdsAnywhere(priv: string): boolean {
-    return this.#anywhere.has(priv);
+    return privilegesFor([priv], this.version).some((p) => this.#anywhere.has(p));
   }
 
   /** Whether the token holds `priv` at `path` (set there, or propagated from an ancestor). */
@@ -96,12 +99,16 @@ export class PermissionSnapshot {
       return first;
     }
     if (op !== "perm") return undefined; // userid-param, perm-modify…: PVE decides
-    const [template, privs, ...optList] = rest as [string, string[], ...unknown[]];
+    const [template, named, ...optList] = rest as [string, string[], ...unknown[]];
     const opts: Record<string, unknown> = {};
     for (let i = 0; i + 1 < optList.length; i += 2) opts[String(optList[i])] = optList[i + 1];
     if (opts.require_param && params[String(opts.require_param)] === undefined) return undefined;
     const path = normalize(template.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? "")));
-    const any = !!opts.any;
+    const renamed = privilegesFor(named, this.version);
+    // A pre-9.0 rename folds several names into one: "any" of them then is that one.
+    const any = !!opts.any || renamed.length < named.length ||
+      (this.version === undefined && renamed.length > named.length);
+    const privs = renamed;
     const ok = any ? privs.some((p) => this.has(path, p)) : privs.every((p) => this.has(path, p));
     if (ok) return undefined;
     return { path, privileges: any ? privs : privs.filter((p) => !this.has(path, p)), any };

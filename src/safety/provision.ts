@@ -29,6 +29,7 @@ import { ActionRefused, guestLabel, type GuestTarget } from "./target.ts";
 import type { ActionArgs, ActionResult } from "./result.ts";
 import { execute, out, TaskFailed } from "./execute.ts";
 import type { PlanDraft } from "./action.ts";
+import { claimGuest, clusterKey } from "./guest_lock.ts";
 
 /** What the action is about: a guest that does not exist yet, or the owner of a volume. */
 export interface NewTarget {
@@ -54,9 +55,12 @@ export async function runProvision(
 ): Promise<ToolOutput<ActionResult>> {
   let target: NewTarget | undefined;
   let audit = auditFor(ctx, spec, extra);
+  let release: (() => void) | undefined;
   try {
     const prepared = await spec.prepare();
     target = prepared.target;
+    // One change per guest at a time (guest_lock.ts); a dry run claims nothing.
+    if (!spec.args.dry_run) release = claimGuest(clusterKey(ctx), target.vmid, spec.tool);
     const { draft } = prepared;
     const g = asGuest(target);
     const checks: CheckResult[] = [...(draft.checks ?? [])];
@@ -102,6 +106,8 @@ export async function runProvision(
       await audit({ outcome: "error", target: target && auditTarget(target), reason });
     }
     throw e;
+  } finally {
+    release?.();
   }
 }
 

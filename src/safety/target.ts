@@ -15,7 +15,8 @@
  */
 
 import type { ToolContext } from "../core/context.ts";
-import { asArray, asBool, asNumber, asString, asTags } from "../proxmox/lenient.ts";
+import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../proxmox/lenient.ts";
+import { locateGuest, rememberGuests } from "./guest_locator.ts";
 
 /** A guest as the cluster's status cache knows it. */
 export interface GuestTarget {
@@ -103,12 +104,19 @@ export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Prom
     const direct = await directLookup(ctx, opts.vmid, opts.node, opts.expect);
     if (direct) return direct;
   }
+  // Seen in the last seconds: its own status confirms node and type (guest_locator.ts).
+  const seen = opts.node === undefined ? locateGuest(ctx.pve, opts.vmid) : undefined;
+  if (seen && (!opts.expect || opts.expect === seen.type)) {
+    const direct = await directLookup(ctx, opts.vmid, seen.node, seen.type);
+    if (direct) return direct;
+  }
   const rows = asArray(
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
   );
+  rememberGuests(ctx.pve, rows);
   const row = rows.find((r) =>
-    asNumber(r.vmid) === opts.vmid && (r.type === "qemu" || r.type === "lxc")
+    guestVmid(r) === opts.vmid && (r.type === "qemu" || r.type === "lxc")
   );
   if (!row) {
     throw new ActionRefused(

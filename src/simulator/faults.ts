@@ -27,13 +27,18 @@ interface FaultBase {
  * - `hang`: never answer (released when the client gives up or the server closes).
  * - `reset`: `at: "connect"` closes the connection without answering;
  *   `at: "body"` (default) sends the headers and half the body, then closes.
+ * - `huge`: 200 with a body of `bytes` bytes (a JSON string that never ends
+ *   in time), streamed: a hostile or broken PVE sending hundreds of MiB.
+ * - `endless`: 200 whose body streams until the client goes away.
  */
 export type Fault =
   | (FaultBase & { kind: "status"; status: number; message?: string })
   | (FaultBase & { kind: "malformed" })
   | (FaultBase & { kind: "wrong-shape" })
   | (FaultBase & { kind: "hang" })
-  | (FaultBase & { kind: "reset"; at?: "connect" | "body" });
+  | (FaultBase & { kind: "reset"; at?: "connect" | "body" })
+  | (FaultBase & { kind: "huge"; bytes: number })
+  | (FaultBase & { kind: "endless" });
 
 /** The active faults of one simulator. */
 export class FaultSet {

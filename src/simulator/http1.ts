@@ -33,6 +33,8 @@ export interface RawResponse {
   abort?: boolean;
   /** Never answer; the connection is released when the client goes away or the server closes. */
   hang?: boolean;
+  /** Stream a `{"data":"xxx…` body of this many bytes, or until the client goes away. */
+  stream?: number | "endless";
 }
 
 /** Handler of {@link serveHttp1}. */
@@ -113,6 +115,10 @@ async function handleConn(
         await Promise.race([closing, r.fill().catch(() => {})]);
         break;
       }
+      if (res.stream !== undefined) {
+        await writeStream(conn, res.stream, closing);
+        break;
+      }
       const keepAlive = await writeResponse(conn, req, res);
       if (!keepAlive) break;
     }
@@ -144,6 +150,36 @@ async function writeResponse(conn: Deno.Conn, req: RawRequest, res: RawResponse)
   const sent = res.truncateAt === undefined ? body : body.subarray(0, res.truncateAt);
   await writeAll(conn, concat(enc.encode(head + "\r\n"), sent));
   return !close;
+}
+
+// A fault: an answer too big to hold, sent in 64 KiB pieces until done, the client gone or the
+// server closing. Without a length when endless (HTTP/1.1: the body runs until the close).
+async function writeStream(
+  conn: Deno.Conn,
+  total: number | "endless",
+  closing: Promise<void>,
+): Promise<void> {
+  let closed = false;
+  closing.then(() => (closed = true));
+  const length = total === "endless" ? "" : `Content-Length: ${total}\r\n`;
+  await writeAll(
+    conn,
+    enc.encode(
+      `HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\n${length}` +
+        "Connection: close\r\n\r\n",
+    ),
+  );
+  const start = enc.encode('{"data":"');
+  await writeAll(conn, start);
+  const piece = new Uint8Array(64 * 1024).fill(0x78);
+  let sent = start.length;
+  try {
+    while (!closed && (total === "endless" || sent < total)) {
+      const n = total === "endless" ? piece.length : Math.min(piece.length, total - sent);
+      await writeAll(conn, piece.subarray(0, n));
+      sent += n;
+    }
+  } catch { /* the client went away: what a capped reader does */ }
 }
 
 async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {

@@ -22,3 +22,4 @@ export {
 } from "./state.ts";
 export { type SimTask, type StartTaskOptions } from "./tasks.ts";
 export { type Simulator, type SimulatorOptions, startSimulator } from "./server.ts";
+export { PVE_VERSIONS, type PveRelease, pveRelease, type SimPveVersion } from "./versions.ts";

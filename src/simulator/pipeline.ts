@@ -17,6 +17,7 @@ import { PveError, type RouteContext } from "./routing.ts";
 import type { ClusterState } from "./state.ts";
 import { sleep, type WorkerPool } from "./timing.ts";
 import { hostLookupError } from "./views.ts";
+import { errorBodyIn, permissionsFor } from "./versions.ts";
 
 /** One request as the simulator saw it (see the contract). */
 export interface RecordedRequest {
@@ -73,14 +74,21 @@ const bare = (status: number, reason: string): RawResponse => ({ status, reason,
 export function createPipeline(deps: PipelineDeps): (raw: RawRequest) => Promise<RawResponse> {
   return async (raw) => {
     const load = deps.load;
-    if (!load) return await handle(deps, raw);
+    if (!load) return asRelease(deps, await handle(deps, raw));
     load.peak = Math.max(load.peak, ++load.inFlight);
     try {
-      return await handle(deps, raw);
+      return asRelease(deps, await handle(deps, raw));
     } finally {
       load.inFlight--;
     }
   };
+}
+
+// Before PVE 8.3 an error's text is on the status line only (versions.ts).
+function asRelease(deps: PipelineDeps, res: RawResponse): RawResponse {
+  if (typeof res.body !== "string") return res;
+  const body = errorBodyIn(deps.state.pveRelease, res.status, res.body);
+  return body === res.body ? res : { ...res, body };
 }
 
 async function handle(deps: PipelineDeps, raw: RawRequest): Promise<RawResponse> {
@@ -96,6 +104,10 @@ async function handle(deps: PipelineDeps, raw: RawRequest): Promise<RawResponse>
   deps.state.settle();
   const fault = deps.faults.take(raw.method, path);
   if (fault?.kind === "hang") return { status: 0, reason: "", hang: true };
+  if (fault?.kind === "huge" || fault?.kind === "endless") {
+    rec.status = 200;
+    return { status: 200, reason: "OK", stream: fault.kind === "huge" ? fault.bytes : "endless" };
+  }
   if (fault?.kind === "reset" && fault.at === "connect") {
     return { status: 0, reason: "", abort: true };
   }
@@ -144,7 +156,7 @@ async function answer(
   }
   const all: Params = { ...params, ...m.pathParams };
   try {
-    checkPermissions(m.spec.permissions, token.acl, all);
+    checkPermissions(permissionsFor(deps.state.pveRelease, m.spec.permissions), token.acl, all);
   } catch (e) {
     if (e instanceof PermissionDenied) return fail(403, e.message);
     throw e;

@@ -26,6 +26,7 @@ import { serveHttp1 } from "./http1.ts";
 import { createPipeline, type LoadCounter, type RecordedRequest } from "./pipeline.ts";
 import type { ClusterState } from "./state.ts";
 import { WorkerPool } from "./timing.ts";
+import { pveRelease, type SimPveVersion } from "./versions.ts";
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
@@ -41,6 +42,11 @@ export interface SimulatorOptions {
   workers?: number;
   /** Delay before a 401, as PVE's ~3 s; default 0 so tests stay fast. */
   authFailDelayMs?: number;
+  /**
+   * The PVE release to play (versions.ts: privilege names, pool endpoints, where error texts
+   * go). Default: the cluster's own, 9.1 unless set.
+   */
+  pveVersion?: SimPveVersion;
   /** Default `127.0.0.1`. */
   hostname?: string;
   /** Default 0 (any free port). */
@@ -76,6 +82,7 @@ export interface Simulator {
 /** Starts a simulator; see {@link SimulatorOptions}. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const state = opts.cluster ?? demoCluster();
+  if (opts.pveVersion) playRelease(state, opts.pveVersion);
   const hostname = opts.hostname ?? "127.0.0.1";
   const tls = opts.tls ??
     { cert: TEST_SERVER_CERT_PEM, key: TEST_SERVER_KEY_PEM, ca: TEST_CA_CERT_PEM };
@@ -131,4 +138,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (caFile) await Deno.remove(caFile).catch(() => {});
     },
   };
+}
+
+// Every node runs the chosen release (a mixed-version cluster is a migration state, not simulated).
+function playRelease(state: ClusterState, v: SimPveVersion): void {
+  state.pveRelease = pveRelease(v);
+  for (const n of state.nodes.values()) {
+    n.pveversion = `pve-manager/${state.pveRelease.version}/${state.pveRelease.repoid}`;
+  }
 }

@@ -7,6 +7,7 @@
  */
 
 import { type SimTask, type StartTaskOptions, TaskRegistry } from "./tasks.ts";
+import { type PveRelease, pveRelease } from "./versions.ts";
 
 /** A cluster node and its live statistics. */
 export interface NodeModel {
@@ -143,6 +144,8 @@ export class ClusterState {
   readonly storages: Map<string, StorageModel>;
   readonly pools: Map<string, PoolModel>;
   readonly tasks: TaskRegistry;
+  /** The PVE release played (versions.ts); `startSimulator({ pveVersion })` sets it. */
+  pveRelease: PveRelease = pveRelease();
 
   constructor(init: ClusterInit) {
     this.name = init.name;

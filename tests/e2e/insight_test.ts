@@ -224,7 +224,10 @@ Deno.test("insight tools, prompts and resource over stdio", async (t) => {
 
     await t.step("resource proxmox://cluster/summary: live cluster status", async () => {
       const { resources } = await s.client.listResources();
-      assertEquals(resources.map((r) => r.uri), ["proxmox://cluster/summary"]);
+      assertEquals(resources.map((r) => r.uri), [
+        "proxmox://cluster/summary",
+        "ui://proxmox/dashboard",
+      ]);
       const read = await s.client.readResource({ uri: "proxmox://cluster/summary" });
       const body = JSON.parse((read.contents[0] as { text: string }).text);
       assertEquals(body.cluster.name, sim.state.name);

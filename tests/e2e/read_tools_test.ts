@@ -298,8 +298,11 @@ Deno.test("a wrong token gives a clear tool error, never the secret", async () =
     // The permission snapshot read after the handshake is refused too; neither is retried.
     const refused = sim.requests.filter((q) => q.status === 401).map((q) => q.path);
     assertEquals(refused.filter((p) => p === "/nodes"), ["/nodes"], "a 401 is not retried");
-    assert(refused.every((p) => p === "/nodes" || p === "/access/permissions"), `${refused}`);
+    // The PVE version is read with the privileges (src/proxmox/version.ts).
+    const afterHandshake = ["/nodes", "/access/permissions", "/version"];
+    assert(refused.every((p) => afterHandshake.includes(p)), `${refused}`);
     assert(refused.filter((p) => p === "/access/permissions").length <= 2, "no refresh loop");
+    assert(refused.filter((p) => p === "/version").length <= 2, "no version read loop");
   } finally {
     await srv.close();
     await sim.close();

@@ -26,6 +26,12 @@ interface Expectation {
 const fixed = (n: number) => () => n;
 const online = (s: ClusterState) => [...s.nodes.values()].filter((n) => n.online).length;
 const onlineNode = (s: ClusterState) => s.localNode!;
+/** Whether some storage row is not "available" (on `node`, or anywhere). */
+const storageDown = (s: ClusterState, node?: string) =>
+  [...s.nodes.values()].some((n) =>
+    (!node || n.name === node) &&
+    s.storagesOn(n.name).some((st) => st.enabled !== false && (!n.online || !st.active))
+  );
 /** An online node that carries guests (round-robin spreads them over every node). */
 const busyNode = (s: ClusterState) =>
   [...s.guests.values()].find((g) => s.nodes.get(g.node)?.online)!.node;
@@ -85,9 +91,14 @@ const EXPECTED: Record<string, Expectation[]> = {
     { label: "default page", requests: fixed(1) },
     { label: "one node", args: (s) => ({ node: busyNode(s) }), requests: fixed(1) },
   ],
+  // Plus /nodes when a storage is not available somewhere: is that node offline?
   get_storage: [
-    { label: "all", requests: fixed(1) },
-    { label: "one node", args: (s) => ({ node: onlineNode(s) }), requests: fixed(1) },
+    { label: "all", requests: (s) => 1 + (storageDown(s) ? 1 : 0) },
+    {
+      label: "one node",
+      args: (s) => ({ node: onlineNode(s) }),
+      requests: (s) => 1 + (storageDown(s, onlineNode(s)) ? 1 : 0),
+    },
   ],
   // /cluster/status and /cluster/resources, sent together.
   get_cluster_status: [{ label: "all", requests: fixed(2) }],
@@ -97,6 +108,23 @@ const EXPECTED: Record<string, Expectation[]> = {
   get_backup_jobs: [{ label: "all", requests: fixed(2) }],
   get_firewall: [{ label: "cluster", requests: fixed(2) }],
   get_ha_status: [{ label: "all", requests: fixed(2) }],
+  // Dashboard: resources, status, tasks and HA in one round, whatever the cluster size.
+  show_cluster: [{ label: "all", requests: fixed(5) }],
+  dashboard_metrics: [{
+    label: "node",
+    args: (s) => ({ node: onlineNode(s) }),
+    requests: fixed(1),
+  }],
+  dashboard_action: [{
+    label: "reboot, dry run",
+    args: (s) => ({
+      action: "reboot",
+      vmid: sampleGuest(s, "qemu").vmid,
+      type: "qemu",
+      dry_run: true,
+    }),
+    requests: fixed(2),
+  }],
   get_guest: [{ label: "vm", requests: fixed(3) }],
   get_guest_ips: [{ label: "vm", requests: fixed(2) }],
   list_snapshots: [{ label: "vm", requests: fixed(2) }],
@@ -174,10 +202,12 @@ Deno.test("start-up: no PVE request but the token's privileges, read once after 
       const { tools } = await srv.client.listTools();
       assert(tools.length > 0);
       await srv.client.listTools();
-      // The permission-aware tool list reads /access/permissions once, after `initialized`.
-      assertEquals(seen(), ["GET /access/permissions"], "nothing else before the first call");
+      // The permission-aware tool list reads /access/permissions once, after `initialized`,
+      // and with it the PVE version that names the privileges (src/proxmox/version.ts).
+      const first = ["GET /access/permissions", "GET /version"];
+      assertEquals(seen().sort(), first, "nothing else before the first call");
       await call(srv, "get_nodes");
-      assertEquals(seen(), ["GET /access/permissions", "GET /nodes"]);
+      assertEquals(seen().slice(2), ["GET /nodes"]);
     });
   } finally {
     await sim.close();

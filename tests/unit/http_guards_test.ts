@@ -48,10 +48,16 @@ Deno.test("loopback, Host and Origin rules", () => {
   assertEquals(checkOrigin(null, origins), undefined);
   assertEquals(checkOrigin("https://ok.example", origins), undefined);
   assert(checkOrigin("https://ok.example.evil", origins));
-  // Bound to loopback with no list: pages served on loopback may call, others may not.
-  assertEquals(checkOrigin("http://localhost:6274", local), undefined);
-  assertEquals(checkOrigin("http://127.0.0.1:3000", local), undefined);
-  assert(checkOrigin("http://evil.example", local), "a rebinding page's own origin is refused");
+  // No list: only the server's own origin; any other page, loopback ones included, is refused.
+  const own = "http://127.0.0.1:8080";
+  assertEquals(checkOrigin("http://127.0.0.1:8080", local, own), undefined);
+  assert(checkOrigin("http://localhost:6274", local, own), "another local port is another site");
+  assert(checkOrigin("http://127.0.0.1:3000", local, own));
+  assert(checkOrigin("http://127.0.0.1:8080", local), "no own origin known: refused");
+  assert(
+    checkOrigin("http://evil.example", local, own),
+    "a rebinding page's own origin is refused",
+  );
   assert(checkOrigin("http://localhost.evil.example", local));
   assert(checkOrigin("http://localhost:3000", pub), "a public server allows no origin by default");
   assert(checkOrigin("http://localhost:3000", origins), "a configured list is the only list");
@@ -102,6 +108,15 @@ Deno.test("concurrency limiter: per key, released once, also when a body ends", 
   assertEquals(lim.current("a"), 2);
   assertEquals(await res.text(), "hello");
   assertEquals(lim.current("a"), 1);
+  // A batch takes one slot per call, all or none.
+  assertEquals(lim.acquire("a", 2), undefined);
+  assertEquals(lim.current("a"), 1);
+  const batch = new ConcurrencyLimiter(8);
+  const take = batch.acquire("t", 8)!;
+  assertEquals(batch.acquire("t"), undefined);
+  take();
+  assertEquals(batch.current("t"), 0);
+  assertEquals(batch.acquire("t", 9), undefined, "a batch larger than the limit never fits");
 });
 
 Deno.test("event store: replays one stream after an id, bounded", async () => {

@@ -85,15 +85,21 @@ export function checkHost(host: string | null, p: OriginPolicy): string | undefi
 
 /**
  * Why an `Origin` header is refused, or undefined when accepted. Non-browser MCP clients send no
- * Origin; a browser page may call only from an origin listed in `http.allowed_origins` or, when
- * none are listed and the server is bound to loopback, from a page served on loopback itself
- * (local tools such as the MCP Inspector). A rebinding page has its own domain: refused.
+ * Origin; a browser page may call only from an origin listed in `http.allowed_origins`, or from
+ * exactly the server's own origin (`own`: the page this server itself would serve). Any other
+ * page is refused, loopback ones included: a page on another local port (any local dev server,
+ * a compromised tool) must not drive a no-token loopback server. A rebinding page has its own
+ * domain: refused too.
  */
-export function checkOrigin(origin: string | null, p: OriginPolicy): string | undefined {
+export function checkOrigin(
+  origin: string | null,
+  p: OriginPolicy,
+  own?: string,
+): string | undefined {
   if (origin === null) return undefined;
   const o = origin.replace(/\/$/, "").toLowerCase();
   if (p.allowedOrigins.some((a) => a.replace(/\/$/, "").toLowerCase() === o)) return undefined;
-  if (p.loopback && !p.allowedOrigins.length && loopbackOrigin(o)) return undefined;
+  if (own !== undefined && o === own.toLowerCase()) return undefined;
   return `Origin "${origin}" is not allowed: add it to http.allowed_origins to let that page call`;
 }
 
@@ -103,16 +109,19 @@ export class ConcurrencyLimiter {
 
   constructor(readonly limit: number) {}
 
-  /** A release function when a slot is free, else undefined. Release is idempotent. */
-  acquire(key: string): (() => void) | undefined {
+  /**
+   * A release function when `slots` are free (a JSON-RPC batch takes one per call in it), else
+   * undefined. Release is idempotent.
+   */
+  acquire(key: string, slots = 1): (() => void) | undefined {
     const n = this.#inFlight.get(key) ?? 0;
-    if (n >= this.limit) return undefined;
-    this.#inFlight.set(key, n + 1);
+    if (n + slots > this.limit) return undefined;
+    this.#inFlight.set(key, n + slots);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (this.#inFlight.get(key) ?? 1) - 1;
+      const left = (this.#inFlight.get(key) ?? slots) - slots;
       if (left <= 0) this.#inFlight.delete(key);
       else this.#inFlight.set(key, left);
     };
@@ -157,14 +166,4 @@ export function onBodyDone(res: Response, onDone: () => void): Response {
     statusText: res.statusText,
     headers: res.headers,
   });
-}
-
-function loopbackOrigin(origin: string): boolean {
-  try {
-    const u = new URL(origin);
-    return (u.protocol === "http:" || u.protocol === "https:") &&
-      isLoopback(u.hostname.replace(/^\[|\]$/g, ""));
-  } catch {
-    return false;
-  }
 }

@@ -39,6 +39,7 @@ import {
 } from "./guards.ts";
 import { corsHeaders, json, preflight, rpcError, withHeaders } from "./responses.ts";
 import { type CallerInfo, SessionRegistry } from "./sessions.ts";
+import { countCalls, readBounded } from "./rpc_count.ts";
 
 /** Everything the HTTP server needs. */
 export interface HttpServerOptions {
@@ -90,6 +91,7 @@ export function createHandler(opts: HttpServerOptions) {
     maxBodyBytes: settings.max_body_bytes,
     idleMs: settings.session_idle_seconds * 1000,
     logger: ctx.logger,
+    maxPerToken: settings.max_sessions_per_token,
   });
   const started = Date.now();
 
@@ -104,7 +106,8 @@ export function createHandler(opts: HttpServerOptions) {
   async function mcp(req: Request, remote: string): Promise<Response> {
     const hostProblem = checkHost(req.headers.get("host"), policy);
     const origin = req.headers.get("origin");
-    const originProblem = checkOrigin(origin, policy);
+    // Host is checked first, so the URL's origin is the one this server answers under.
+    const originProblem = checkOrigin(origin, policy, new URL(req.url).origin);
     if (hostProblem || originProblem) {
       ctx.logger.warn("http request refused", { remote, why: hostProblem ?? originProblem });
       return rpcError(403, `Forbidden: ${hostProblem ?? originProblem}`);
@@ -133,15 +136,31 @@ export function createHandler(opts: HttpServerOptions) {
           `${settings.max_body_bytes} (http.max_body_bytes)`,
       );
     }
-    // Only POSTs count: a session's long-lived GET stream must not hold a slot for ever.
-    const release = req.method === "POST" ? limiter.acquire(principal.name) : () => {};
+    // Only POSTs count: a session's long-lived GET stream must not hold a slot for ever. A POST
+    // takes one slot per JSON-RPC call in it (a batch of 20 calls is 20 calls in flight).
+    let slots = 0;
+    if (req.method === "POST") {
+      const body = await readBounded(req, settings.max_body_bytes);
+      if (!body.ok) {
+        return rpcError(
+          413,
+          `Payload Too Large: the request body exceeds ${settings.max_body_bytes} bytes ` +
+            "(http.max_body_bytes)",
+        );
+      }
+      slots = countCalls(body.bytes);
+      req = new Request(req, { body: body.bytes as BodyInit });
+    }
+    const release = slots ? limiter.acquire(principal.name, slots) : () => {};
     if (!release) {
-      ctx.logger.warn("http concurrency limit reached", { token: principal.name });
+      ctx.logger.warn("http concurrency limit reached", { token: principal.name, calls: slots });
       return rpcError(
         429,
-        `Too Many Requests: token "${principal.name}" already has ` +
-          `${settings.max_concurrency_per_token} requests in flight ` +
-          "(http.max_concurrency_per_token); wait for one to finish and retry",
+        `Too Many Requests: token "${principal.name}" may have ` +
+          `${settings.max_concurrency_per_token} calls in flight ` +
+          `(http.max_concurrency_per_token), ${limiter.current(principal.name)} are running ` +
+          `and this request carries ${slots}; wait for some to finish and retry` +
+          (slots > settings.max_concurrency_per_token ? " with a smaller batch" : ""),
         { "Retry-After": "1" },
       );
     }

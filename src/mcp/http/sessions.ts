@@ -38,6 +38,8 @@ export interface SessionOptions {
   logger: Logger;
   /** Most sessions open at once (default 1000). */
   maxSessions?: number;
+  /** Most sessions one token may hold (default 50): one token must not lock out the others. */
+  maxPerToken?: number;
 }
 
 /** Authentication details handed to the MCP layer (never the token itself). */
@@ -85,7 +87,23 @@ export class SessionRegistry {
         "Retry-After": "30",
       });
     }
+    const cap = this.opts.maxPerToken ?? 50;
+    if (this.countOf(principal.name) >= cap) {
+      return rpcError(
+        429,
+        `too many open sessions for token "${principal.name}" (${cap}, ` +
+          "http.max_sessions_per_token): close unused ones (DELETE) or let them expire",
+        { "Retry-After": "30" },
+      );
+    }
     return await this.#open(req, principal, authInfo);
+  }
+
+  /** Sessions the token `owner` holds. */
+  countOf(owner: string): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.owner === owner) n++;
+    return n;
   }
 
   async #open(req: Request, principal: Principal, authInfo: CallerInfo): Promise<Response> {

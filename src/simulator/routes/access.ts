@@ -5,18 +5,22 @@
  */
 
 import { normalizeAclPath, privsAt, ROLES, type SimToken } from "../acl.ts";
-import { PVE_VERSION } from "../builders.ts";
 import { PveError, type RouteTable } from "../routing.ts";
+import { type PveRelease, rolePrivilegesIn } from "../versions.ts";
 
 // A token without privilege separation has exactly its user's privileges.
-function userAcl(t: SimToken): SimToken["acl"] {
+function userAcl(t: SimToken, release: PveRelease): SimToken["acl"] {
   if (t.privsep === false) return t.acl;
-  return t.userAcl ?? { "/": Object.fromEntries(ROLES.Administrator.map((p) => [p, 1 as const])) };
+  const admin = rolePrivilegesIn(release, ROLES.Administrator);
+  return t.userAcl ?? { "/": Object.fromEntries(admin.map((p) => [p, 1 as const])) };
 }
 
 /** Routes of this family. */
 export const ACCESS_ROUTES: RouteTable = {
-  "GET /version": () => ({ ...PVE_VERSION, console: "html5" }),
+  "GET /version": (ctx) => {
+    const { version, release, repoid } = ctx.state.pveRelease;
+    return { version, release, repoid, console: "html5" };
+  },
 
   "GET /access/permissions": (ctx) => {
     const userid = ctx.params.userid as string | undefined;
@@ -24,7 +28,9 @@ export const ACCESS_ROUTES: RouteTable = {
     if (userid !== undefined && userid !== ctx.tokenId && !ctx.can("/access", ["Sys.Audit"])) {
       throw new PveError(403, "Permission check failed (/access, Sys.Audit)");
     }
-    const acl = userid === ctx.token.user ? userAcl(ctx.token) : ctx.token.acl;
+    const acl = userid === ctx.token.user
+      ? userAcl(ctx.token, ctx.state.pveRelease)
+      : ctx.token.acl;
     const path = ctx.params.path as string | undefined;
     if (path !== undefined) {
       const p = normalizeAclPath(path);

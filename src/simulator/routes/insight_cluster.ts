@@ -15,6 +15,25 @@ const haGuests = (ctx: RouteContext) =>
   [...ctx.state.guests.values()].filter((g) => g.hastate).sort((a, b) => a.vmid - b.vmid);
 const stamp = (t: number) => new Date(t * 1000).toUTCString().replace(" GMT", "");
 
+function poolMembers(ctx: RouteContext, poolid: string, type?: string) {
+  return [...ctx.state.guests.values()]
+    .filter((g) => g.pool === poolid && (!type || g.type === type))
+    .sort((a, b) => a.vmid - b.vmid)
+    .map((g) => guestResource(g, ctx.state.nodes.get(g.node)?.online ?? false));
+}
+
+// Before 8.1 `GET /pools` had no parameters and `additionalProperties: 0`.
+function refuseUnknownParams(ctx: RouteContext, names: string[]): void {
+  const errors: Record<string, string> = {};
+  for (const n of names) {
+    if (ctx.params[n] !== undefined) {
+      errors[n] = "property is not defined in schema and the schema does not allow additional " +
+        "properties";
+    }
+  }
+  if (Object.keys(errors).length) throw new PveError(400, "Parameter verification failed.", errors);
+}
+
 /** Routes of this family. */
 export const INSIGHT_CLUSTER_ROUTES: RouteTable = {
   "GET /cluster/ha/resources": (ctx) => {
@@ -97,6 +116,7 @@ export const INSIGHT_CLUSTER_ROUTES: RouteTable = {
   "GET /pools": (ctx) => {
     const poolid = ctx.params.poolid as string | undefined;
     const type = ctx.params.type as string | undefined;
+    if (!ctx.state.pveRelease.poolQuery) refuseUnknownParams(ctx, ["poolid", "type"]);
     if (type !== undefined && poolid === undefined) {
       throw new PveError(400, "Parameter verification failed.", {
         type: "missing property 'poolid' - required by 'type'",
@@ -112,11 +132,16 @@ export const INSIGHT_CLUSTER_ROUTES: RouteTable = {
     if (!ctx.can(`/pool/${poolid}`, ["Pool.Audit"])) {
       throw new PveError(403, `Permission check failed (/pool/${poolid}, Pool.Audit)`);
     }
-    const members = [...ctx.state.guests.values()]
-      .filter((g) => g.pool === poolid && (!type || g.type === type))
-      .sort((a, b) => a.vmid - b.vmid)
-      .map((g) => guestResource(g, ctx.state.nodes.get(g.node)?.online ?? false));
-    return [compact({ poolid, comment: p.comment, members })];
+    return [compact({ poolid, comment: p.comment, members: poolMembers(ctx, poolid, type) })];
+  },
+
+  // Deprecated since 8.1 (no nested pools) but still served; the only way to members before.
+  "GET /pools/{poolid}": (ctx) => {
+    const poolid = String(ctx.params.poolid);
+    const p = ctx.state.pools.get(poolid);
+    if (!p) throw new PveError(500, `pool '${poolid}' does not exist`);
+    const type = ctx.params.type as string | undefined;
+    return compact({ comment: p.comment, members: poolMembers(ctx, poolid, type) });
   },
 
   "GET /cluster/firewall/options": (ctx) => ({ ...insightOf(ctx.state).clusterFirewall }),

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { PVE_VERSION } from "../builders.ts";
 import type { RouteTable } from "../routing.ts";
 import { nodeOrThrow } from "../views.ts";
 
@@ -75,5 +74,8 @@ export const NODE_ROUTES: RouteTable = {
     };
   },
 
-  "GET /nodes/{node}/version": () => ({ ...PVE_VERSION }),
+  "GET /nodes/{node}/version": (ctx) => {
+    const { version, release, repoid } = ctx.state.pveRelease;
+    return { version, release, repoid };
+  },
 };

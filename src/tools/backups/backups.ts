@@ -33,6 +33,7 @@ import { ContentItem, storageContent } from "../provisioning/provisioning_read.t
 import { backupVolid, humanSize } from "../../provision/validate.ts";
 import { STORAGE_RE } from "../../proxmox/params.ts";
 import { restoreBackup } from "./backups_restore.ts";
+import { backupOwnerCheck } from "../../safety/backup_protection.ts";
 
 /** Every backup of `id` on the cluster's backup storages (one content GET per storage). */
 export async function backupsOf(ctx: Parameters<AnyTool["run"]>[1], id: number) {
@@ -67,15 +68,25 @@ export const listBackups = defineTool({
   enabledWhen: optIn("backups"),
   annotations: READ_ONLY,
   input: { vmid: vmid.describe("VMID whose backups to list") },
-  output: { vmid: z.number().int(), backups: z.array(ContentItem) },
+  output: {
+    vmid: z.number().int(),
+    backups: z.array(ContentItem),
+    protection: z.string().optional()
+      .describe("Set when the guest is protected: its backups cannot be deleted or restored over"),
+  },
   async run(args, ctx) {
-    const backups = await backupsOf(ctx, args.vmid);
-    const text = backups.length
+    const [backups, check] = await Promise.all([
+      backupsOf(ctx, args.vmid),
+      backupOwnerCheck(ctx, args.vmid),
+    ]);
+    const protection = check.verdict === "fail" ? check.detail : undefined;
+    const text = (backups.length
       ? backups.map((b) =>
         `${b.volid} (${b.ctime ?? "?"}, ${b.size ? humanSize(b.size) : "?"}, on ${b.node})`
       ).join("\n")
-      : `No backups of ${args.vmid} on the cluster's backup storages.`;
-    return { structured: { vmid: args.vmid, backups }, text };
+      : `No backups of ${args.vmid} on the cluster's backup storages.`) +
+      (protection ? `\n${protection}` : "");
+    return { structured: { vmid: args.vmid, backups, protection }, text };
   },
 });
 
@@ -175,11 +186,21 @@ export const deleteBackup = defineTool({
         });
         const prot = asArray(raw, "content").find((r) => r.volid === args.volid)?.protected;
         const type = /vzdump-lxc-/.test(args.volid) ? "lxc" : "qemu";
+        // The owner from PVE's listing, else from the volume name: never an unchecked 0.
+        const owner = item.vmid ?? Number(/vzdump-(?:qemu|lxc)-(\d+)-/.exec(args.volid)?.[1]);
+        if (!Number.isInteger(owner)) {
+          throw new ActionRefused(
+            `${args.volid}: PVE does not say which guest it belongs to, so its protection ` +
+              "cannot be checked; delete it in the Proxmox UI if it must go.",
+          );
+        }
+        const protection = await backupOwnerCheck(ctx, owner, args.volid);
         return {
-          target: { vmid: item.vmid ?? 0, node: args.node, type, name: item.notes },
+          target: { vmid: owner, node: args.node, type, name: item.notes },
           draft: {
             verb: `delete backup ${args.volid}`,
             destructive: true,
+            checks: [protection],
             refuse: Number(prot) === 1
               ? `${args.volid} is a protected backup: remove its protection in PVE first.`
               : undefined,

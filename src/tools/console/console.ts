@@ -153,6 +153,8 @@ async function run(
       checkShellScript(policy, args.command, os);
       argv = shellArgv(args.command, os);
     }
+    // Fail closed: a command (or its safety snapshot) that could not be recorded is not run.
+    if (!args.dry_run) await ctx.audit.ready();
     // Dry run (nothing sent) and safety snapshot: src/tools/console_plan.ts.
     const pre = await consolePreflight(ctx, extra, guest, argv!, args);
     if (pre.answer) {

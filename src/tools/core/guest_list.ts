@@ -9,7 +9,7 @@
 import { z } from "zod/v4";
 import { nodeName, pageInfo, paging } from "../schemas.ts";
 import type { ToolContext } from "../../core/context.ts";
-import { asArray, asBool, asNumber, asString, asTags } from "../../proxmox/lenient.ts";
+import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../../proxmox/lenient.ts";
 import { ratio } from "../../format/units.ts";
 import { PveError } from "../../proxmox/errors.ts";
 
@@ -86,7 +86,7 @@ export function toGuestItem(r: Record<string, unknown>): GuestItem {
   const mem = asNumber(r.mem);
   const maxmem = asNumber(r.maxmem);
   return {
-    vmid: asNumber(r.vmid) ?? 0,
+    vmid: guestVmid(r) ?? 0,
     name: asString(r.name) ?? null,
     node: asString(r.node) ?? "?",
     status: asString(r.status) ?? "unknown",
@@ -126,7 +126,7 @@ export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolConte
     (!byName || byName(asString(r.name) ?? "")) &&
     (!args.pool || asString(r.pool) === args.pool) &&
     (args.include_templates || !asBool(r.template))
-  ).map((r) => ({ vmid: asNumber(r.vmid) ?? 0, r })).sort((a, b) => a.vmid - b.vmid);
+  ).map((r) => ({ vmid: guestVmid(r) ?? 0, r })).sort((a, b) => a.vmid - b.vmid);
   if (args.node && all.length === 0) await assertNodeExists(args.node, ctx);
   const page = all.slice(args.offset, args.offset + args.limit).map((x) => toGuestItem(x.r));
   const next = args.offset + page.length < all.length ? args.offset + page.length : null;
@@ -147,7 +147,7 @@ export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolConte
 }
 
 /** An empty listing for a node that does not exist is a mistake worth naming. */
-async function assertNodeExists(node: string, ctx: ToolContext) {
+export async function assertNodeExists(node: string, ctx: ToolContext) {
   const nodes = asArray(await ctx.pve.get("/nodes"), "GET /nodes").map((n) => asString(n.node));
   if (!nodes.includes(node)) {
     throw new PveError(

@@ -1,7 +1,8 @@
 /**
  * `get_storage`: every storage with its usage, in one request
  * (`GET /cluster/resources?type=storage`). A shared storage appears once with
- * the nodes that see it; a local one once per node.
+ * the nodes that see it and its state on each ("active on pve1, pve2; unknown on
+ * pve3 (offline)"); a local one once per node.
  *
  * @module
  */
@@ -12,14 +13,27 @@ import { nodeName, pageInfo, paging } from "../schemas.ts";
 import { asArray, asBool, asNumber, asString } from "../../proxmox/lenient.ts";
 import { ratio } from "../../format/units.ts";
 import { formatStorageList } from "../../format/storage.ts";
+import { assertNodeExists } from "./guest_list.ts";
+import type { ToolContext } from "../../core/context.ts";
+
+const NodeState = z.object({
+  node: z.string(),
+  state: z.string().describe("active, or PVE's status there (unknown...)"),
+  node_offline: z.boolean().describe("the node is offline, so its state says nothing"),
+});
+type NodeState = z.infer<typeof NodeState>;
 
 const StorageItem = z.object({
   storage: z.string(),
   type: z.string().nullable().describe("plugin type: dir, lvmthin, zfspool, nfs, rbd, pbs..."),
   node: z.string().nullable().describe("the node, for local storage; null when shared"),
   nodes: z.array(z.string()).describe("nodes that see this storage"),
+  states: z.array(NodeState).describe("the storage's state on each node that sees it"),
   shared: z.boolean(),
-  active: z.boolean().describe("false when PVE reports it unavailable on some node"),
+  active: z.boolean().describe(
+    "available on every online node that sees it (with `node`: on that node); offline nodes " +
+      "do not count",
+  ),
   content: z.array(z.string()),
   used: z.number().nullable(),
   total: z.number().nullable(),
@@ -53,44 +67,59 @@ export const getStorage = defineTool({
     const rows = asArray(
       await ctx.pve.get("/cluster/resources", { type: "storage" }),
       "GET /cluster/resources",
-    );
+    ).filter((r) => r.type === "storage" && (!args.node || asString(r.node) === args.node));
+    // A storage not "available" on a node may only mean the node is offline: ask /nodes
+    // (open to every token) then, and only then, so the healthy case stays one request.
+    const offline = rows.some((r) => asString(r.status) !== "available")
+      ? await offlineNodes(ctx)
+      : new Set<string>();
     const merged = new Map<string, StorageItem>();
     for (const r of rows) {
-      if (r.type !== "storage") continue;
       const storage = asString(r.storage) ?? "?";
       const node = asString(r.node) ?? "?";
       const shared = asBool(r.shared);
       const key = shared ? storage : `${storage}@${node}`;
-      const active = asString(r.status) === "available";
-      const used = asNumber(r.disk);
-      const total = asNumber(r.maxdisk);
-      const item = merged.get(key);
-      if (item) {
-        item.nodes.push(node);
-        item.active &&= active;
-        if (item.total === null && active) {
-          Object.assign(item, usage(used, total));
-        }
-        continue;
-      }
-      merged.set(key, {
+      const available = asString(r.status) === "available";
+      const state: NodeState = {
+        node,
+        state: available ? "active" : asString(r.status) ?? "unknown",
+        node_offline: offline.has(node),
+      };
+      const item = merged.get(key) ?? {
         storage,
         type: asString(r.plugintype) ?? null,
         node: shared ? null : node,
-        nodes: [node],
+        nodes: [],
+        states: [],
         shared,
-        active,
+        active: false,
         content: (asString(r.content) ?? "").split(",").filter(Boolean).sort(),
-        ...(active ? usage(used, total) : usage(undefined, undefined)),
-      });
+        ...usage(undefined, undefined),
+      };
+      item.nodes.push(node);
+      item.states.push(state);
+      // Usage from the first node that sees the storage active (shared: the same figures).
+      if (available && item.total === null) {
+        Object.assign(item, usage(asNumber(r.disk), asNumber(r.maxdisk)));
+      }
+      merged.set(key, item);
+    }
+    for (const s of merged.values()) {
+      // Active when available on every online node that sees it: an offline node says
+      // nothing about a shared storage the others use.
+      const online = s.states.filter((x) => !x.node_offline);
+      s.active = online.length > 0 && online.every((x) => x.state === "active");
     }
     const storages = [...merged.values()].filter((s) =>
-      (!args.node || s.nodes.includes(args.node)) &&
-      (!args.content || s.content.includes(args.content))
+      !args.content || s.content.includes(args.content)
     ).sort((a, b) =>
       a.storage.localeCompare(b.storage) || (a.node ?? "").localeCompare(b.node ?? "")
     );
-    for (const s of storages) s.nodes.sort();
+    for (const s of storages) {
+      s.nodes.sort();
+      s.states.sort((a, b) => a.node.localeCompare(b.node));
+    }
+    if (args.node && storages.length === 0) await assertNodeExists(args.node, ctx);
     const page = storages.slice(args.offset, args.offset + args.limit);
     const end = args.offset + page.length;
     const structured = {
@@ -104,6 +133,18 @@ export const getStorage = defineTool({
     return { structured, text: formatStorageList(structured) };
   },
 });
+
+/** Nodes `/nodes` reports offline (empty when it cannot be read: then nothing is excused). */
+async function offlineNodes(ctx: ToolContext): Promise<Set<string>> {
+  try {
+    const nodes = asArray(await ctx.pve.get("/nodes"), "GET /nodes");
+    return new Set(
+      nodes.filter((n) => asString(n.status) !== "online").map((n) => asString(n.node) ?? "?"),
+    );
+  } catch {
+    return new Set();
+  }
+}
 
 function usage(used: number | undefined, total: number | undefined) {
   return {

@@ -8,7 +8,10 @@
 
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { asArray, asBool, asNumber, asString } from "../../proxmox/lenient.ts";
+import { asArray, asBool, asNumber, asObject, asString, guestVmid } from "../../proxmox/lenient.ts";
+import { PveError } from "../../proxmox/errors.ts";
+import { atLeast, POOL_QUERY_FROM, pveVersion } from "../../proxmox/version.ts";
+import type { ToolContext } from "../../core/context.ts";
 import { summariseJob } from "../../diagnostics/backup.ts";
 import { formatBackupJobs, formatHa, formatPools } from "../../format/insight.ts";
 import { POOL_RE } from "../../proxmox/params.ts";
@@ -94,6 +97,28 @@ const Member = z.object({
   status: z.string().nullable(),
 });
 
+/**
+ * One pool with its members: `GET /pools?poolid=` from PVE 8.1, `GET /pools/{poolid}` before
+ * (version.ts). Either answer that is refused as unknown (400 parameter, 501 path) is tried
+ * the other way once, since a proxy or a backport may blur the version line.
+ */
+async function poolDetail(ctx: ToolContext, id: string): Promise<Record<string, unknown>> {
+  const byQuery = async () =>
+    asArray(await ctx.pve.get("/pools", { poolid: id }), "GET /pools?poolid")[0] ?? {};
+  const byPath = async () =>
+    asObject(await ctx.pve.get("/pools/{poolid}", { poolid: id }), "GET /pools/{poolid}");
+  const modern = atLeast(await pveVersion(ctx.pve), POOL_QUERY_FROM.major, POOL_QUERY_FROM.minor);
+  const [first, second] = modern === false ? [byPath, byQuery] : [byQuery, byPath];
+  try {
+    return await first();
+  } catch (e) {
+    if (e instanceof PveError && (e.kind === "bad-request" || e.kind === "not-implemented")) {
+      return await second();
+    }
+    throw e;
+  }
+}
+
 /** `get_pools`. */
 export const getPools = defineTool({
   name: "get_pools",
@@ -119,8 +144,7 @@ export const getPools = defineTool({
     // Members come only with `poolid`: PVE keeps the plain listing cheap.
     const pools = await Promise.all(list.map(async (p) => {
       const id = String(p.poolid);
-      const one = asArray(await ctx.pve.get("/pools", { poolid: id }), "GET /pools?poolid")[0] ??
-        {};
+      const one = await poolDetail(ctx, id);
       const members = Array.isArray(one.members) ? one.members as Record<string, unknown>[] : [];
       return {
         poolid: id,
@@ -182,7 +206,7 @@ export const getBackupJobs = defineTool({
         comment: str(j.comment),
       })),
       not_backed_up: asArray(missing, "GET /cluster/backup-info/not-backed-up").map((g) => ({
-        vmid: asNumber(g.vmid) ?? 0,
+        vmid: guestVmid(g) ?? 0,
         type: asString(g.type) ?? "?",
         name: str(g.name),
       })).sort((a, b) => a.vmid - b.vmid),

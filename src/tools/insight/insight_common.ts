@@ -12,7 +12,7 @@
  */
 
 import type { ToolContext } from "../../core/context.ts";
-import { asArray, asNumber, asString } from "../../proxmox/lenient.ts";
+import { asArray, asString, guestVmid } from "../../proxmox/lenient.ts";
 import { PveError } from "../../proxmox/errors.ts";
 
 /** A guest as the insight tools need it. */
@@ -30,7 +30,7 @@ export async function findGuest(ctx: ToolContext, node: string, vmid: number): P
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
   );
-  const r = rows.find((x) => (x.type === "qemu" || x.type === "lxc") && asNumber(x.vmid) === vmid);
+  const r = rows.find((x) => (x.type === "qemu" || x.type === "lxc") && guestVmid(x) === vmid);
   if (!r) {
     throw new PveError(
       "not-found",

@@ -10,7 +10,7 @@ import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
 import { nodeName, vmid } from "../schemas.ts";
 import { findGuest } from "./insight_common.ts";
-import { asArray, asNumber, asObject, asString } from "../../proxmox/lenient.ts";
+import { agentReplyError, asArray, asNumber, asObject, asString } from "../../proxmox/lenient.ts";
 import { PveError } from "../../proxmox/errors.ts";
 import { formatGuestIps } from "../../format/insight.ts";
 
@@ -98,6 +98,16 @@ export const getGuestIps = defineTool({
         );
       }
       throw e;
+    }
+    const refused = g.type === "qemu" ? agentReplyError(raw) : undefined;
+    if (refused) {
+      // QMP's error shape inside a 200: the agent runs but cannot list interfaces.
+      throw new PveError(
+        "server",
+        `The guest agent of VM ${vmid} answered an error to network-get-interfaces ` +
+          `(${refused}): its addresses are unknown, not absent. Update qemu-guest-agent in the ` +
+          "guest, or read the addresses from inside it.",
+      );
     }
     const interfaces = parseInterfaces(g.type === "qemu" ? asObject(raw, "agent answer") : raw);
     const addresses = interfaces.filter((i) => i.name !== "lo")

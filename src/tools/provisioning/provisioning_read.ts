@@ -15,7 +15,7 @@
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
 import { nodeName, vmid } from "../schemas.ts";
-import { asArray, asBool, asNumber, asString, asTags } from "../../proxmox/lenient.ts";
+import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../../proxmox/lenient.ts";
 import { freeVmid } from "../../provision/cluster.ts";
 import { optIn } from "./provisioning_common.ts";
 import { STORAGE_RE } from "../../proxmox/params.ts";
@@ -82,7 +82,7 @@ export const listTemplates = defineTool({
   async run(_args, ctx) {
     const rows = asArray(await ctx.pve.get("/cluster/resources", { type: "vm" }), "resources");
     const templates = rows.filter((r) => asBool(r.template)).map((r) => ({
-      vmid: asNumber(r.vmid) ?? 0,
+      vmid: guestVmid(r) ?? 0,
       name: asString(r.name) ?? null,
       type: r.type === "lxc" ? "lxc" as const : "qemu" as const,
       node: asString(r.node) ?? "?",
@@ -142,7 +142,7 @@ export async function storageContent(
       format: asString(r.format) ?? null,
       size: asNumber(r.size) ?? null,
       ctime: ctime ? new Date(ctime * 1000).toISOString() : null,
-      vmid: asNumber(r.vmid) ?? null,
+      vmid: guestVmid(r) ?? null,
       notes: asString(r.notes) ?? null,
     };
   });

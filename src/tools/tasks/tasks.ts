@@ -36,6 +36,10 @@ const TaskItemSchema = z.object({
   duration_s: z.number().nullable(),
 });
 
+function errorLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
+
 function taskState(running: boolean, exitstatus: string | null): TaskItem["status"] {
   if (running) return "running";
   if (exitstatus === "OK") return "ok";
@@ -58,10 +62,24 @@ export const getTaskStatusTool = defineTool({
     log_lines: z.number().int().min(0).max(200).default(10)
       .describe("How many of the last log lines to include (default 10)"),
   },
-  output: { ...TaskItemSchema.shape, log: z.array(z.string()) },
+  output: {
+    ...TaskItemSchema.shape,
+    log: z.array(z.string()),
+    log_error: z.string().nullable().describe("why the log could not be read (the status stands)"),
+  },
   async run(args, ctx) {
-    const s = await getTaskStatus(ctx.pve, args.upid);
-    const log = args.log_lines ? await taskLogTail(ctx.pve, args.upid, args.log_lines) : [];
+    // Status and log in parallel; the status is the answer, the log only garnish: a log that
+    // cannot be read (its own privilege, a rotated file, a proxy error) must not hide it.
+    const [s, tail] = await Promise.all([
+      getTaskStatus(ctx.pve, args.upid),
+      args.log_lines
+        ? taskLogTail(ctx.pve, args.upid, args.log_lines).then(
+          (lines) => ({ lines, error: null }),
+          (e: unknown) => ({ lines: [] as string[], error: errorLine(e) }),
+        )
+        : Promise.resolve({ lines: [] as string[], error: null }),
+    ]);
+    const log = tail.lines;
     const running = s.status === "running";
     const item: TaskItem = {
       upid: s.upid,
@@ -75,7 +93,9 @@ export const getTaskStatusTool = defineTool({
       endtime: null,
       duration_s: running ? Math.max(0, Math.round(Date.now() / 1000 - s.starttime)) : null,
     };
-    return { structured: { ...item, log }, text: formatTaskStatus(item, log) };
+    const text = formatTaskStatus(item, log) +
+      (tail.error ? `\n(The log could not be read: ${tail.error})` : "");
+    return { structured: { ...item, log, log_error: tail.error }, text };
   },
 });
 

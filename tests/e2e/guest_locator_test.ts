@@ -1,0 +1,66 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * Per-guest actions without `node` after a recent cluster-wide read: the guest's own status
+ * instead of the whole `/cluster/resources`, and a guest that moved meanwhile still found
+ * (and acted on) where it really is.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { call, type ServerUnderTest, startServer, textOf } from "../support/harness.ts";
+import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
+import { simActions } from "../../src/simulator/actions.ts";
+import { assertRequestsValid } from "../support/schema_check.ts";
+import { mutations, requestsDuring } from "./action_support.ts";
+
+const paths = (reqs: { method: string; path: string }[]) =>
+  reqs.map((q) => `${q.method} ${q.path}`);
+
+Deno.test("guest locator: a recent sighting is confirmed by the guest's own status", async (t) => {
+  const sim = await startSimulator({ cluster: demoCluster() });
+  simActions(sim.state).durationMs = 100;
+  let srv: ServerUnderTest | undefined;
+  try {
+    srv = await startServer({ sim });
+    const s = srv;
+    await t.step("first action: the cluster-wide list", async () => {
+      const reqs = await requestsDuring(sim, async () => {
+        const r: any = await call(s, "start_vm", { vmid: 105, dry_run: true });
+        assert(!r.isError, textOf(r));
+      });
+      assert(paths(reqs).includes("GET /cluster/resources"));
+    });
+
+    await t.step("next one: the guest's own status, no list", async () => {
+      const reqs = await requestsDuring(sim, async () => {
+        const r: any = await call(s, "start_vm", { vmid: 105, dry_run: true });
+        assert(!r.isError, textOf(r));
+      });
+      assert(!paths(reqs).includes("GET /cluster/resources"), paths(reqs).join());
+      assert(paths(reqs).includes("GET /nodes/pve2/qemu/105/status/current"));
+    });
+
+    await t.step("a wrong type from the sighting goes to the list, which names it", async () => {
+      const r: any = await call(s, "start_container", { vmid: 105, dry_run: true });
+      assertEquals(r.structuredContent.verdict, "would be refused");
+      assert(textOf(r).includes("a QEMU VM, not a container: use start_vm"), textOf(r));
+    });
+
+    await t.step("moved meanwhile: the stale node is refused, the list finds it", async () => {
+      sim.state.guests.get(105)!.node = "pve1";
+      let r: any;
+      const reqs = await requestsDuring(
+        sim,
+        async () => (r = await call(s, "start_vm", { vmid: 105 })),
+      );
+      assert(!r.isError, textOf(r));
+      const stale = reqs.find((q) => q.path === "/nodes/pve2/qemu/105/status/current");
+      assertEquals(stale?.status, 500);
+      assertEquals(paths(mutations(reqs)), ["POST /nodes/pve1/qemu/105/status/start"]);
+      assertEquals(sim.state.guests.get(105)!.status, "running");
+    });
+    assertRequestsValid(sim.requests);
+  } finally {
+    await srv?.close();
+    await sim.close();
+  }
+});
