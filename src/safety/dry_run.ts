@@ -60,7 +60,7 @@ export async function privilegeChecks(
   const results = evaluate(ctx, calls, watch?.snapshot);
   // Before refusing a real call, make sure the refusal is not from an old snapshot.
   if (
-    !dryRun && watch && watch.ageMs > RECHECK_AFTER_MS && results.some((r) => r.verdict === "fail")
+    !dryRun && watch && watch.ageMs >= RECHECK_AFTER_MS && results.some((r) => r.verdict === "fail")
   ) {
     await watch.ensureFresh(0);
     return evaluate(ctx, calls, watch.snapshot);

@@ -27,8 +27,12 @@ import type { Logger } from "../log.ts";
 import { grantHint, type PermissionMap, PermissionSnapshot } from "./permissions.ts";
 import { pveVersion } from "../proxmox/version.ts";
 
-/** A refusal is re-checked against a new snapshot when the current one is older than this. */
-export const RECHECK_AFTER_MS = 5_000;
+/**
+ * A refusal is re-checked against a new snapshot when the current one is older than this. Zero:
+ * every refusal is confirmed by a fresh read (one GET, on the rare refused path only), since an
+ * admin may have granted the privilege a moment ago, after the last read.
+ */
+export const RECHECK_AFTER_MS = 0;
 
 /** The token's privileges, kept fresh; also the client's pre-send guard. */
 export class PermissionWatcher implements RequestGuard {
@@ -80,7 +84,7 @@ export class PermissionWatcher implements RequestGuard {
     const check = endpoint(method, template).permissions?.check;
     if (!check) return undefined;
     let missing = this.#snapshot.missing(check, params);
-    if (missing && this.ageMs > RECHECK_AFTER_MS) {
+    if (missing && this.ageMs >= RECHECK_AFTER_MS) {
       await this.ensureFresh(0);
       missing = this.#snapshot.missing(check, params);
     }

@@ -23,6 +23,7 @@ import type { ActionResult } from "../../safety/result.ts";
 import { errorText } from "../../tools/invoke.ts";
 import type { TaskFacts } from "./ids.ts";
 import type { TaskKind, TaskState } from "./protocol.ts";
+import { ProtocolError, ProtocolErrorCode } from "../sdk.ts";
 
 /** The sealed facts of a PVE job. */
 export interface PveJobData {
@@ -118,6 +119,13 @@ export function pveJobs(opts: {
       if (!u) return;
       const st = await getTaskStatus(ctx.pve, d.upid).catch(() => undefined);
       if (st?.status === "stopped") return; // already ended: nothing to stop
+      // Fail closed, as every change: no stop request that the audit trail cannot record.
+      await ctx.audit.ready().catch((e) => {
+        throw new ProtocolError(
+          ProtocolErrorCode.InternalError,
+          `the task was not cancelled: ${(e as Error).message}`,
+        );
+      });
       // Sent once, never retried: a stop request is a mutation too.
       await ctx.pve.delete("/nodes/{node}/tasks/{upid}", { node: u.node, upid: d.upid });
       await ctx.audit.record({
