@@ -1,5 +1,3 @@
-// JSON-RPC answers are read field by field; typing each nested shape adds nothing.
-// deno-lint-ignore-file no-explicit-any
 /**
  * tasks/cancel is a change too: it fails closed when the audit trail cannot
  * be written (no DELETE reaches PVE), and is audited when it can.
