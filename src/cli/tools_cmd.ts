@@ -23,7 +23,8 @@ export function listTools(
         toolset: t.toolset,
         annotations: t.annotations,
         description: t.description,
-        inputSchema: z.toJSONSchema(z.object(t.input)),
+        // As a client sends it (tools/list does the same): coercing fields are transforms.
+        inputSchema: z.toJSONSchema(z.object(t.input), { io: "input", unrepresentable: "any" }),
       })),
       null,
       2,

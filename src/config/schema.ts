@@ -102,6 +102,8 @@ export const ToolsSchema = z.strictObject({
   read_only: boolFrom().default(false),
   /** Toolsets switched off by name (see `proxmox-mcp tools`). */
   disabled_toolsets: z.array(z.string().min(1)).default([]),
+  /** Single tools switched off by name (checked against the tool list, with a did-you-mean). */
+  disabled_tools: z.array(z.string().min(1)).default([]),
   /** Opt-in toolsets, off unless named here: provisioning (create, clone, ...), backups. */
   enabled_toolsets: z.array(z.enum(["provisioning", "backups"], {
     error: "names an unknown opt-in toolset: use provisioning and/or backups",

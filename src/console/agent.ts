@@ -47,7 +47,7 @@ export interface GuestTarget {
 }
 
 /** Finds the guest in `/cluster/resources` and checks it can take a command. */
-export async function resolveGuest(pve: PveClient, node: string, vmid: number) {
+export async function resolveGuest(pve: PveClient, node: string | undefined, vmid: number) {
   const rows = asArray(await pve.get("/cluster/resources", { type: "vm" }), "/cluster/resources");
   const row = rows.find((r) => guestVmid(r) === vmid);
   if (!row) {
@@ -64,7 +64,7 @@ export async function resolveGuest(pve: PveClient, node: string, vmid: number) {
         `administrator can run 'pct exec ${vmid} -- COMMAND'.`,
     );
   }
-  if (where !== node) {
+  if (node !== undefined && where !== node) {
     throw new GuestError(
       `VM ${vmid} is on node ${where}, not ${node}: call again with node "${where}".`,
     );
@@ -93,7 +93,7 @@ export async function resolveGuest(pve: PveClient, node: string, vmid: number) {
         ": its guest agent cannot be reached now.",
     );
   }
-  return { node, vmid, name: asString(row.name) ?? null, tags: asTags(row.tags) };
+  return { node: where, vmid, name: asString(row.name) ?? null, tags: asTags(row.tags) };
 }
 
 // Per client (one per cluster: VMIDs repeat across clusters), then per VMID.

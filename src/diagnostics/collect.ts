@@ -81,7 +81,11 @@ export async function gatherClusterHealth(probe: Probe): Promise<ClusterHealthDa
  * Cost: `/cluster/resources`, status, config, snapshots, `/cluster/tasks`, `/cluster/backup`,
  * one agent read for a running VM with the agent on, one content read per backup storage.
  */
-export async function gatherGuest(probe: Probe, node: string, vmid: number): Promise<GuestData> {
+export async function gatherGuest(
+  probe: Probe,
+  given: string | undefined,
+  vmid: number,
+): Promise<GuestData> {
   const res = await resources(probe, "guest.state");
   const guest = guestsOf(res).find((g) => guestVmid(g) === vmid);
   if (!guest) {
@@ -91,12 +95,13 @@ export async function gatherGuest(probe: Probe, node: string, vmid: number): Pro
         `/vms/${vmid}); get_vms and get_containers list the guests.`,
     );
   }
-  if (guest.node !== node) {
+  if (given !== undefined && guest.node !== given) {
     throw new PveError(
       "bad-request",
-      `guest ${vmid} is on node ${guest.node}, not ${node}: call again with node "${guest.node}".`,
+      `guest ${vmid} is on node ${guest.node}, not ${given}: call again with node "${guest.node}".`,
     );
   }
+  const node = String(guest.node);
   const host = res.find((r) => r.type === "node" && r.node === node);
   const base: GuestData = { now: now(), vmid, guest, host };
   if (guest.status === "unknown") return base;

@@ -27,6 +27,15 @@ export function compactSchema(node: unknown): unknown {
     if (k === "propertyNames" && JSON.stringify(v) === '{"type":"string"}') continue;
     out[k] = compactSchema(v);
   }
+  // `anyOf: [{type: "integer"}, {type: "string"}]` says no more than `type: [...]`, in half the bytes.
+  const any = out.anyOf;
+  if (
+    Array.isArray(any) && out.type === undefined &&
+    any.every((a) => a && typeof a === "object" && Object.keys(a).join() === "type")
+  ) {
+    delete out.anyOf;
+    out.type = any.map((a) => (a as { type: unknown }).type);
+  }
   return out;
 }
 

@@ -50,7 +50,9 @@ export interface CallDeps {
 }
 
 function unknownTool(name: string, d: CallDeps): ProtocolError {
-  const why = d.principal.readOnly || d.ctx.config.tools.read_only
+  const why = (d.ctx.config.tools.disabled_tools ?? []).includes(name)
+    ? " (switched off in tools.disabled_tools)"
+    : d.principal.readOnly || d.ctx.config.tools.read_only
     ? " (read-only: tools that change anything are not offered)"
     : "";
   return new ProtocolError(

@@ -24,16 +24,13 @@ export const DEFAULT_WAIT_S = 50;
 
 /** Arguments shared by every mutating tool. */
 export const actionInput = {
-  // Terse on purpose: these fields repeat in every action tool the model reads each turn.
-  confirm: z.boolean().optional().describe("true only after the user agreed (destructive)"),
-  dry_run: z.boolean().default(false).describe("Only check and show the plan; change nothing"),
-  wait: z.boolean().default(true).describe("Wait for the PVE task; false returns its UPID"),
-  timeout_s: z.number().int().min(1).max(3600).default(DEFAULT_WAIT_S).describe(
-    `Longest wait, seconds (default ${DEFAULT_WAIT_S}); the task goes on after it`,
-  ),
-  safety_snapshot: z.boolean().optional().describe(
-    "Snapshot the guest first (default: safety.snapshot_before)",
-  ),
+  // Undescribed on purpose: they repeat in every action tool the model reads each turn, so the
+  // server instructions (src/mcp/instructions.ts) explain them once.
+  confirm: z.boolean().optional(),
+  dry_run: z.boolean().default(false),
+  wait: z.boolean().default(true),
+  timeout_s: z.number().int().min(1).max(3600).default(DEFAULT_WAIT_S),
+  safety_snapshot: z.boolean().optional(),
 };
 
 /** What the common arguments look like once parsed. */

@@ -1,7 +1,9 @@
 /**
  * The sentences every mutating tool's description shares, kept short: each
  * tool definition is read by the model on every turn. The long form lives once
- * in the server instructions (src/mcp/server.ts).
+ * in the server instructions (src/mcp/instructions.ts): vmid/node, protection,
+ * wait/timeout_s, dry_run and confirm are explained there, so a guest action's
+ * own description adds nothing but the destructive warning.
  *
  * @example
  * ```ts
@@ -12,10 +14,8 @@
  * @module
  */
 
-/** Behaviour common to guest actions. */
-export const ACTION_NOTE = " Takes vmid (node optional). Protected and locked guests are " +
-  "refused. Waits for the PVE task (wait, timeout_s); dry_run: true shows the plan only.";
+/** Behaviour common to guest actions: all said by the server instructions. */
+export const ACTION_NOTE = "";
 
-/** Behaviour common to destructive actions. */
-export const CONFIRM_NOTE = " Destructive: the user must confirm (asked via elicitation; " +
-  "otherwise pass confirm: true only after the user agreed).";
+/** Behaviour common to destructive actions (the model must know which acts need the user). */
+export const CONFIRM_NOTE = " Destructive: needs the user's agreement (asked, or confirm: true).";

@@ -1,6 +1,6 @@
 /**
  * Names in the configuration that refer to tools: `tools.disabled_toolsets`
- * (toolset names) and `safety.snapshot_before` (action keys such as
+ * (toolset names), `tools.disabled_tools` (tool names) and `safety.snapshot_before` (action keys such as
  * `rollback`, or tool names). The config schema cannot know them (it sits
  * below the tools), so they are checked here once the tool list is known: a
  * misspelt `"lifecyle"` would otherwise disable nothing, silently.
@@ -26,7 +26,7 @@ import { ALL_TOOLS, TOOLSETS } from "./index.ts";
 
 /** The parts of a configuration this checks. */
 export interface ToolNameSettings {
-  tools: { disabled_toolsets: readonly string[] };
+  tools: { disabled_toolsets: readonly string[]; disabled_tools?: readonly string[] };
   safety: { snapshot_before?: readonly string[] };
 }
 
@@ -58,6 +58,13 @@ function unknown(
 export function toolNameProblems(config: ToolNameSettings): ConfigProblem[] {
   return [
     ...unknown("tools.disabled_toolsets", config.tools.disabled_toolsets, TOOLSETS, "a toolset"),
+    ...unknown(
+      "tools.disabled_tools",
+      config.tools.disabled_tools ?? [],
+      ALL_TOOLS.map((t) => t.name),
+      "a tool",
+      ["the names `proxmox-mcp tools` lists"],
+    ),
     ...unknown(
       "safety.snapshot_before",
       config.safety.snapshot_before ?? [],

@@ -1,6 +1,6 @@
 /**
  * Every tool the server can offer, in listing order, and the selection rules
- * (read-only mode, disabled toolsets).
+ * (read-only mode, disabled toolsets, disabled tools).
  *
  * @example
  * ```ts
@@ -53,6 +53,13 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...BACKUP_TOOLS,
 ];
 
+/** The `tools` settings that decide what is offered. */
+export interface ToolSelection {
+  read_only: boolean;
+  disabled_toolsets: readonly string[];
+  disabled_tools?: readonly string[];
+}
+
 /** Names of all toolsets, in listing order. */
 export const TOOLSETS: readonly string[] = [...new Set(ALL_TOOLS.map((t) => t.toolset))];
 
@@ -62,14 +69,15 @@ export const TOOLSETS: readonly string[] = [...new Set(ALL_TOOLS.map((t) => t.to
  * when the whole configuration is given and enables them.
  */
 export function selectTools(
-  opts: { read_only: boolean; disabled_toolsets: readonly string[] } | Config,
+  opts: ToolSelection | Config,
   tools: readonly AnyTool[] = ALL_TOOLS,
 ): AnyTool[] {
   const config = "tools" in opts ? opts : undefined;
-  const sel = config ? config.tools : opts as { read_only: boolean; disabled_toolsets: string[] };
+  const sel: ToolSelection = config ? config.tools : opts as ToolSelection;
   const off = new Set(sel.disabled_toolsets);
+  const offTools = new Set(sel.disabled_tools ?? []);
   return tools.filter((t) =>
-    !off.has(t.toolset) && !(sel.read_only && isMutating(t)) &&
+    !off.has(t.toolset) && !offTools.has(t.name) && !(sel.read_only && isMutating(t)) &&
     (!t.enabledWhen || (config !== undefined && t.enabledWhen(config)))
   );
 }

@@ -16,6 +16,7 @@ import type { ToolContext } from "../core/context.ts";
 import type { AnyTool, ToolExtra } from "../core/tool.ts";
 import { NeedsConfirmation } from "../core/confirm_channel.ts";
 import { PveError } from "../proxmox/errors.ts";
+import { resolveNaturalArgs } from "./natural_args.ts";
 
 /** A tool's answer, shaped as MCP's CallToolResult (without any SDK type). */
 export interface ToolResult {
@@ -48,7 +49,10 @@ export async function invokeTool(
   const started = performance.now();
   try {
     // withCall: the read cache lives while tool calls run (src/proxmox/cache.ts).
-    const out = await ctx.pve.withCall(() => tool.run(args, ctx, extra));
+    // Guest names and node spellings become exact here, inside the call's cluster and cache.
+    const out = await ctx.pve.withCall(async () =>
+      tool.run(await resolveNaturalArgs(tool, args, ctx), ctx, extra)
+    );
     ctx.logger.debug("tool ok", { tool: tool.name, ms: Math.round(performance.now() - started) });
     return {
       content: [{ type: "text", text: ctx.redactor.redact(out.text) }],

@@ -66,7 +66,8 @@ Deno.test("execute_vm_command: policy, agent and audit over stdio", async (t) =>
         "timeout_s",
         "vmid",
       ]);
-      assertEquals((tool.inputSchema as any).required.sort(), ["command", "node", "vmid"]);
+      // node is optional with a VMID (issue 17): the server finds the guest's node itself.
+      assertEquals((tool.inputSchema as any).required.sort(), ["command", "vmid"]);
     });
 
     await t.step("an allowed command: output, exit code, three round trips", async () => {

@@ -197,7 +197,8 @@ export function hostileValue(s: JsonSchema, rng: Rng): [unknown, string] {
   }
   if (s.enum && roll < 0.5) {
     const first = String(s.enum[0] ?? "x");
-    const v = rng.pick([first.toUpperCase(), ` ${first}`, `${first}\n`, "other", ""]);
+    // Case variants are accepted (looseEnum, src/tools/schemas.ts): only true misses here.
+    const v = rng.pick([`${first.toUpperCase()}X`, ` ${first}`, `${first}\n`, "other", ""]);
     return [v, `not in enum ${preview(v)}`];
   }
   const v = rng.pick(HOSTILE_STRINGS);

@@ -15,7 +15,7 @@
 
 import { z } from "zod/v4";
 import { type AnyTool, defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { looseEnum, nodeName, vmid } from "../schemas.ts";
 import { asArray, asString } from "../../proxmox/lenient.ts";
 import { actionInput, actionOutput } from "../../safety/result.ts";
 import { runGuestAction } from "../../safety/action.ts";
@@ -106,8 +106,12 @@ export const backupGuest = defineTool({
     ...guestTarget,
     storage: z.string().regex(STORAGE_RE, { message: "must be a storage id" })
       .describe("Backup storage, e.g. nas-backup"),
-    mode: z.enum(["snapshot", "suspend", "stop"]).default("snapshot"),
-    compress: z.enum(["zstd", "lzo", "gzip", "0"]).default("zstd"),
+    // looseEnum's JSON Schema cannot carry a default (zod drops it under a preprocess): say it.
+    mode: looseEnum(["snapshot", "suspend", "stop"]).default("snapshot").describe(
+      "Default snapshot",
+    ),
+    compress: looseEnum(["zstd", "lzo", "gzip", "0"], { none: "0", gz: "gzip" }).default("zstd")
+      .describe("Default zstd"),
     notes: z.string().max(1024).regex(/^[^\n\r]*$/).optional()
       .describe("Notes stored with the backup ({{guestname}} etc. are expanded by PVE)"),
     ...actionInput,

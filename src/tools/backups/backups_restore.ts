@@ -16,7 +16,7 @@
 
 import { z } from "zod/v4";
 import { defineTool } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { newVmid, nodeName } from "../schemas.ts";
 import { actionInput, actionOutput } from "../../safety/result.ts";
 import { type PlanDraft, runGuestAction } from "../../safety/action.ts";
 import { runProvision } from "../../safety/provision.ts";
@@ -75,7 +75,9 @@ export const restoreBackup = defineTool({
   input: {
     archive: backupVolid.describe("Backup volume id"),
     node: nodeName.describe("Node to restore on (for an overwrite: the guest's node)"),
-    vmid: vmid.optional().describe("Target VMID (default: next free); an existing one needs force"),
+    vmid: newVmid.optional().describe(
+      "Target VMID (default: next free); an existing one needs force",
+    ),
     storage: z.string().regex(STORAGE_RE, { message: "must be a storage id" }).optional(),
     force: z.boolean().default(false).describe("Overwrite the existing guest with this VMID"),
     ...actionInput,

@@ -101,7 +101,7 @@ function checkProtected(config: Config, guest: GuestTarget): void {
 
 async function run(
   args: {
-    node: string;
+    node?: string;
     vmid: number;
     command: string;
     shell: boolean;
@@ -117,10 +117,11 @@ async function run(
   const started = performance.now();
   let argv: string[] | undefined;
   let os: GuestOs | null = null;
+  let node = args.node; // The guest's node once it is found (node is optional).
   const audit = (entry: Omit<AuditRecord, "tool" | "target">) =>
     ctx.audit.record({
       tool: "execute_vm_command",
-      target: { node: args.node, vmid: args.vmid, type: "qemu" },
+      target: { node, vmid: args.vmid, type: "qemu" },
       client: extra?.clientName,
       actor: extra?.actor,
       duration_ms: Math.round(performance.now() - started),
@@ -146,6 +147,7 @@ async function run(
     // Without tag scoping the VMID alone decides: refuse before any request.
     if (!policy.tags?.length) checkScope(policy, args.vmid, []);
     const guest = await resolveGuest(ctx.pve, args.node, args.vmid);
+    node = guest.node;
     checkScope(policy, guest.vmid, guest.tags);
     checkProtected(ctx.config, guest);
     if (args.shell) {
@@ -255,7 +257,7 @@ export const executeVmCommand = defineTool({
   },
   enabledWhen: (config) => config.console.enabled === true,
   input: {
-    node: nodeName,
+    node: nodeName.optional(),
     vmid,
     command: z.string().min(1).max(65_536)
       .describe('Command line, e.g. "df -h /" or "systemctl status nginx"'),

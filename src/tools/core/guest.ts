@@ -23,15 +23,15 @@ import { formatGuest } from "../../format/guest.ts";
 export const getGuest = defineTool({
   name: "get_guest",
   title: "Guest detail",
-  description: "Config and current status of one VM or container by VMID (node optional): " +
+  description: "Config and current status of one VM or container by VMID or name: " +
     "state (incl. paused), uptime, CPU, memory, disk, lock, tags, HA, and the full config " +
     "(disks, network, boot order, agent, protection). Read this before acting on a guest.",
   toolset: "core",
   privileges: ["VM.Audit"],
   annotations: READ_ONLY,
   input: {
-    vmid: vmid.describe("VMID of the VM or container, e.g. 100"),
-    node: nodeName.optional().describe("Node the guest is on (optional; checked if given)"),
+    vmid,
+    node: nodeName.optional(),
   },
   output: {
     vmid: z.number().int(),

@@ -7,25 +7,26 @@
  */
 
 import { z } from "zod/v4";
-import { nodeName, pageInfo, paging } from "../schemas.ts";
+import { looseEnum, nodeName, pageInfo, paging } from "../schemas.ts";
 import type { ToolContext } from "../../core/context.ts";
 import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../../proxmox/lenient.ts";
 import { ratio } from "../../format/units.ts";
 import { PveError } from "../../proxmox/errors.ts";
+import { nodeHint } from "../natural_args.ts";
 
 /** The guest kinds PVE has. */
 export type GuestType = "qemu" | "lxc";
 
 /** Filters and paging shared by the guest listings. */
 export const guestListInput = {
-  node: nodeName.optional().describe("Only guests on this node"),
-  status: z.enum(["running", "stopped", "paused", "unknown"]).optional()
-    .describe("Only guests in this state"),
-  tag: z.string().max(128).optional().describe("Only guests carrying this PVE tag"),
-  name: z.string().max(128).optional()
-    .describe("Only guests whose name contains this text (case-insensitive; * and ? as wildcards)"),
-  pool: z.string().max(128).optional().describe("Only guests in this resource pool"),
-  include_templates: z.boolean().default(true).describe("Include templates (default true)"),
+  // Filters named as PVE names them need no prose; `name` matches differently, so it says how.
+  node: nodeName.optional(),
+  status: looseEnum(["running", "stopped", "paused", "unknown"], { up: "running", down: "stopped" })
+    .optional(),
+  tag: z.string().max(128).optional(),
+  name: z.string().max(128).optional().describe("Substring, any case; * and ? wildcards"),
+  pool: z.string().max(128).optional(),
+  include_templates: z.boolean().default(true),
   ...paging,
 };
 
@@ -152,7 +153,8 @@ export async function assertNodeExists(node: string, ctx: ToolContext) {
   if (!nodes.includes(node)) {
     throw new PveError(
       "not-found",
-      `node "${node}" is not part of this cluster (nodes: ${nodes.join(", ") || "none visible"}).`,
+      `node "${node}" is not part of this cluster: ` +
+        `${nodeHint(node, nodes.filter((n): n is string => !!n))}.`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { asArray, asNumber, asObject, asString } from "../../proxmox/lenient.ts"
 import { ratio } from "../../format/units.ts";
 import { formatNodeList, formatNodeStatus } from "../../format/nodes.ts";
 import { PveError } from "../../proxmox/errors.ts";
+import { nodeList } from "../natural_args.ts";
 
 const NodeItem = z.object({
   node: z.string(),
@@ -131,8 +132,7 @@ export const getNodeStatus = defineTool({
       if (e instanceof PveError && /hostname lookup|no such node|does not exist/i.test(e.message)) {
         throw new PveError(
           "not-found",
-          `node "${node}" is not part of this cluster: ` +
-            "get_nodes lists the node names.",
+          `node "${node}" is not part of this cluster: ${await nodeList(ctx, node)}.`,
           e.details,
         );
       }

@@ -9,7 +9,7 @@
 
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, pageInfo, paging } from "../schemas.ts";
+import { looseEnum, nodeName, pageInfo, paging } from "../schemas.ts";
 import { asArray, asBool, asNumber, asString } from "../../proxmox/lenient.ts";
 import { ratio } from "../../format/units.ts";
 import { formatStorageList } from "../../format/storage.ts";
@@ -54,7 +54,12 @@ export const getStorage = defineTool({
   annotations: READ_ONLY,
   input: {
     node: nodeName.optional().describe("Only storage visible on this node"),
-    content: z.enum(["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"])
+    content: looseEnum(["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"], {
+      template: "vztmpl",
+      templates: "vztmpl",
+      backups: "backup",
+      disk: "images",
+    })
       .optional().describe("Only storage that holds this content type"),
     ...paging,
   },

@@ -69,11 +69,11 @@ export const dashboardAction = defineTool({
   output: actionOutput,
   run(args, ctx, extra) {
     const action = args.action as AppAction;
-    if (!offeredActions(ctx).includes(action)) {
+    if (!offeredActions(ctx, args.type).includes(action)) {
       return Promise.reject(
         new Error(
-          `${action} is not offered by this server (read-only mode, or its toolset is ` +
-            "disabled in tools.disabled_toolsets). Nothing was done.",
+          `${action} is not offered by this server (read-only mode, or its toolset or tool is ` +
+            "disabled in tools.disabled_toolsets / tools.disabled_tools). Nothing was done.",
         ),
       );
     }
@@ -110,7 +110,7 @@ export const dashboardMetrics = defineTool({
   annotations: READ_ONLY,
   meta: APP_ONLY,
   input: {
-    node: nodeName,
+    node: nodeName.optional(),
     vmid: vmid.optional(),
     timeframe: z.enum(["hour", "day", "week"]).default("hour"),
   },
@@ -126,10 +126,11 @@ export const dashboardMetrics = defineTool({
     diskread: z.array(z.number().nullable()),
     diskwrite: z.array(z.number().nullable()),
   },
-  async run({ node, vmid, timeframe }, ctx) {
-    const path = vmid === undefined
-      ? "/nodes/{node}/rrddata"
-      : `/nodes/{node}/${(await findGuest(ctx, node, vmid)).type}/{vmid}/rrddata`;
+  async run({ node: given, vmid, timeframe }, ctx) {
+    const guest = vmid === undefined ? undefined : await findGuest(ctx, given, vmid);
+    const node = guest?.node ?? given;
+    if (node === undefined) throw new Error("give node (a node's chart) or vmid (a guest's).");
+    const path = guest ? `/nodes/{node}/${guest.type}/{vmid}/rrddata` : "/nodes/{node}/rrddata";
     const rows = asArray(
       await ctx.pve.get(path, { node, vmid, timeframe, cf: "AVERAGE" }),
       "rrddata",

@@ -48,12 +48,18 @@ export function delegateOf(action: AppAction, type: "qemu" | "lxc") {
   return LIFECYCLE_TOOLS.find((t) => t.name === name)!;
 }
 
-/** Actions the configuration offers at all (read-only mode and disabled toolsets remove them). */
-export function offeredActions(ctx: ToolContext): AppAction[] {
+/**
+ * Actions the configuration offers at all: read-only mode and disabled toolsets remove them, and
+ * so does disabling the tool doing the action for both guest types (`tools.disabled_tools`).
+ */
+export function offeredActions(ctx: ToolContext, type?: "qemu" | "lxc"): AppAction[] {
   const off = new Set(ctx.config.tools.disabled_toolsets);
+  const offTools = new Set(ctx.config.tools.disabled_tools ?? []);
   if (ctx.config.tools.read_only || off.has("dashboard")) return [];
+  const types = type ? [type] : ["qemu", "lxc"] as const;
   return (Object.keys(APP_ACTIONS) as AppAction[]).filter((a) =>
-    !off.has(delegateOf(a, "qemu").toolset)
+    !off.has(delegateOf(a, "qemu").toolset) &&
+    types.some((t) => !offTools.has(delegateOf(a, t).name))
   );
 }
 

@@ -10,7 +10,7 @@
 
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { nodeName, rrdTimeframe, vmid } from "../schemas.ts";
 import { Probe } from "../../diagnostics/fetch.ts";
 import { gatherClusterHealth, gatherGuest, gatherOptimization } from "../../diagnostics/collect.ts";
 import { gatherSecurity } from "../../diagnostics/collect_security.ts";
@@ -94,7 +94,7 @@ export const diagnoseVmIssuesTool = defineTool({
     "evidence and the qm/pct command to fix. Cost: about 6-9 requests.",
   toolset: "diagnostics",
   annotations: READ_ONLY,
-  input: { node: nodeName, vmid },
+  input: { node: nodeName.optional(), vmid },
   output: {
     ...reportOutput,
     guest: z.object({
@@ -105,9 +105,10 @@ export const diagnoseVmIssuesTool = defineTool({
       status: z.string(),
     }),
   },
-  async run({ node, vmid }, ctx) {
+  async run({ node: given, vmid }, ctx) {
     const probe = new Probe(ctx.pve);
-    const data = await gatherGuest(probe, node, vmid);
+    const data = await gatherGuest(probe, given, vmid);
+    const node = String(data.guest.node);
     const out = {
       ...report(probe, diagnoseGuest(data, thresholdsOf(ctx.config))),
       guest: {
@@ -136,7 +137,7 @@ export const suggestOptimizationTool = defineTool({
   toolset: "diagnostics",
   annotations: READ_ONLY,
   input: {
-    timeframe: z.enum(["hour", "day", "week", "month", "year"]).default("week")
+    timeframe: rrdTimeframe.default("week")
       .describe("History window (default week)"),
     node: nodeName.optional().describe("Only analyse guests on this node"),
   },

@@ -7,7 +7,7 @@
 
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { looseEnum, nodeName, vmid } from "../schemas.ts";
 import { findGuest } from "./insight_common.ts";
 import { asArray, asNumber, asObject, asString } from "../../proxmox/lenient.ts";
 import { PveError } from "../../proxmox/errors.ts";
@@ -43,8 +43,9 @@ export const getFirewall = defineTool({
   toolset: "insight",
   annotations: READ_ONLY,
   input: {
-    scope: z.enum(["cluster", "node", "guest"]).default("cluster"),
-    node: nodeName.optional().describe("Required for scope node and guest"),
+    scope: looseEnum(["cluster", "node", "guest"], { vm: "guest", ct: "guest", container: "guest" })
+      .default("cluster").describe("Default cluster"),
+    node: nodeName.optional().describe("Required for scope node"),
     vmid: vmid.optional().describe("Required for scope guest"),
   },
   output: {
@@ -60,23 +61,20 @@ export const getFirewall = defineTool({
     let target = "cluster";
     if (scope === "cluster") {
       base = "/cluster/firewall";
+    } else if (scope === "guest" && vmid !== undefined) {
+      const g = await findGuest(ctx, node, vmid);
+      base = `/nodes/{node}/${g.type}/{vmid}/firewall`;
+      params = { node: g.node, vmid };
+      target = `${g.type === "lxc" ? "CT" : "VM"} ${vmid}`;
+    } else if (scope === "guest") {
+      throw new PveError("bad-request", "scope guest needs vmid (the node is optional).");
     } else {
       if (!node) {
         throw new PveError("bad-request", `scope ${scope} needs node (get_nodes lists them).`);
       }
-      if (scope === "node") {
-        base = "/nodes/{node}/firewall";
-        params = { node };
-        target = `node ${node}`;
-      } else {
-        if (vmid === undefined) {
-          throw new PveError("bad-request", "scope guest needs vmid (and the node it runs on).");
-        }
-        const g = await findGuest(ctx, node, vmid);
-        base = `/nodes/{node}/${g.type}/{vmid}/firewall`;
-        params = { node, vmid };
-        target = `${g.type === "lxc" ? "CT" : "VM"} ${vmid}`;
-      }
+      base = "/nodes/{node}/firewall";
+      params = { node };
+      target = `node ${node}`;
     }
     const [opts, rules] = await Promise.all([
       ctx.pve.get(`${base}/options`, params),

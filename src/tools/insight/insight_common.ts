@@ -24,8 +24,12 @@ export interface FoundGuest {
   status: string;
 }
 
-/** Finds a guest and checks it is on `node`; throws a clear error otherwise. */
-export async function findGuest(ctx: ToolContext, node: string, vmid: number): Promise<FoundGuest> {
+/** Finds a guest and checks it is on `node` when one is given; throws a clear error otherwise. */
+export async function findGuest(
+  ctx: ToolContext,
+  node: string | undefined,
+  vmid: number,
+): Promise<FoundGuest> {
   const rows = asArray(
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
@@ -39,7 +43,7 @@ export async function findGuest(ctx: ToolContext, node: string, vmid: number): P
     );
   }
   const at = asString(r.node) ?? "?";
-  if (at !== node) {
+  if (node !== undefined && at !== node) {
     throw new PveError(
       "bad-request",
       `guest ${vmid} is on node ${at}, not ${node}: call again with node "${at}".`,

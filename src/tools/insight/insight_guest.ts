@@ -63,7 +63,7 @@ export const getGuestIps = defineTool({
     "containers through PVE's interface listing (VM.Audit). Loopback is left out of `addresses`.",
   toolset: "insight",
   annotations: READ_ONLY,
-  input: { node: nodeName, vmid },
+  input: { node: nodeName.optional(), vmid },
   output: {
     vmid: z.number().int(),
     node: z.string(),
@@ -72,8 +72,9 @@ export const getGuestIps = defineTool({
     interfaces: z.array(Iface),
     addresses: z.array(z.string()).describe("Non-loopback addresses without prefix"),
   },
-  async run({ node, vmid }, ctx) {
-    const g = await findGuest(ctx, node, vmid);
+  async run({ node: given, vmid }, ctx) {
+    const g = await findGuest(ctx, given, vmid);
+    const node = g.node;
     const kind = g.type === "lxc" ? "CT" : "VM";
     if (g.status !== "running") {
       throw new PveError(

@@ -8,7 +8,8 @@
 
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { looseEnum, nodeName, rrdTimeframe, vmid } from "../schemas.ts";
+import { PveError } from "../../proxmox/errors.ts";
 import { findGuest } from "./insight_common.ts";
 import { asArray, asNumber } from "../../proxmox/lenient.ts";
 import { summariseRrd } from "../../diagnostics/rrd.ts";
@@ -59,10 +60,12 @@ export const getMetrics = defineTool({
   toolset: "insight",
   annotations: READ_ONLY,
   input: {
-    node: nodeName,
-    vmid: vmid.optional().describe("Guest VMID; omit for the node itself"),
-    timeframe: z.enum(["hour", "day", "week", "month", "year"]).default("hour"),
-    cf: z.enum(["AVERAGE", "MAX"]).default("AVERAGE")
+    node: nodeName.optional().describe("The node (optional with vmid)"),
+    vmid: vmid.optional().describe("Guest; omit for the node itself"),
+    // looseEnum's JSON Schema cannot carry a default (zod drops it under a preprocess): say it.
+    timeframe: rrdTimeframe.default("hour").describe("Default hour"),
+    cf: looseEnum(["AVERAGE", "MAX"], { avg: "AVERAGE", mean: "AVERAGE", maximum: "MAX" })
+      .default("AVERAGE")
       .describe("AVERAGE (default) or MAX per RRD step"),
   },
   output: {
@@ -79,14 +82,19 @@ export const getMetrics = defineTool({
     series: z.record(z.string(), Series),
     units: z.record(z.string(), z.string()),
   },
-  async run({ node, vmid, timeframe, cf }, ctx) {
+  async run({ node: given, vmid, timeframe, cf }, ctx) {
+    let node = given ?? "";
     let type: "node" | "qemu" | "lxc" = "node";
     let raw: unknown;
     if (vmid === undefined) {
+      if (given === undefined) {
+        throw new PveError("bad-request", "give node (a node's history) or vmid (a guest's).");
+      }
       raw = await ctx.pve.get("/nodes/{node}/rrddata", { node, timeframe, cf });
     } else {
-      const g = await findGuest(ctx, node, vmid);
+      const g = await findGuest(ctx, given, vmid);
       type = g.type;
+      node = g.node;
       raw = await ctx.pve.get(`/nodes/{node}/${g.type}/{vmid}/rrddata`, {
         node,
         vmid,

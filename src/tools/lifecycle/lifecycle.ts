@@ -154,14 +154,18 @@ function powerTool(spec: PowerSpec, type: "qemu" | "lxc"): AnyTool {
   return defineTool({
     name,
     title: `${spec.title} ${noun}`,
-    description: `${spec.what.replaceAll("{noun}", noun).replaceAll("{sfx}", kind)} ` +
-      COMMON + confirmText,
+    description: [
+      spec.what.replaceAll("{noun}", noun).replaceAll("{sfx}", kind),
+      COMMON,
+      confirmText,
+    ]
+      .map((s) => s.trim()).filter(Boolean).join(" "),
     toolset: "lifecycle",
     privileges: ["VM.PowerMgmt"],
     annotations,
     input: {
-      vmid: vmid.describe(`VMID of the ${noun}, e.g. ${type === "qemu" ? 100 : 200}`),
-      node: nodeName.optional().describe("Node the guest is on (optional; checked if given)"),
+      vmid,
+      node: nodeName.optional(),
       ...extraInput,
       ...actionInput,
     },

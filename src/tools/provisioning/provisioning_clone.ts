@@ -13,7 +13,7 @@
 
 import { z } from "zod/v4";
 import { defineTool } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { newVmid, nodeName } from "../schemas.ts";
 import { actionInput, actionOutput } from "../../safety/result.ts";
 import { runGuestAction } from "../../safety/action.ts";
 import { guestLabel } from "../../safety/target.ts";
@@ -51,7 +51,7 @@ export const cloneGuest = defineTool({
   annotations: mutating(false, false),
   input: {
     ...guestTarget,
-    newid: vmid.optional().describe("VMID of the clone (default: next free)"),
+    newid: newVmid.optional().describe("VMID of the clone (default: next free)"),
     name: guestName.describe("Name (host name for containers) of the clone, e.g. web-03"),
     full: z.boolean().optional().describe(
       "Full copy (default for guests); false = linked clone (default for templates)",

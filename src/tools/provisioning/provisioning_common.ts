@@ -39,8 +39,8 @@ export function mutating(destructive: boolean, idempotent: boolean): ToolAnnotat
 
 /** `vmid` + optional `node` of an existing guest. */
 export const guestTarget = {
-  vmid: vmid.describe("VMID of the VM or container, e.g. 100"),
-  node: nodeName.optional().describe("Node the guest is on (optional; checked if given)"),
+  vmid,
+  node: nodeName.optional(),
 };
 
 /** Ending of every mutating tool's description. */

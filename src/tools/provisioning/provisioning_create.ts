@@ -16,7 +16,7 @@
 
 import { z } from "zod/v4";
 import { defineTool } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { newVmid, nodeName } from "../schemas.ts";
 import { actionInput, actionOutput } from "../../safety/result.ts";
 import { runProvision } from "../../safety/provision.ts";
 import type { PlanDraft } from "../../safety/action.ts";
@@ -53,7 +53,7 @@ const tags = z.array(
 
 const common = {
   node: nodeName.describe("Node to create the guest on, e.g. pve1"),
-  vmid: vmid.optional().describe("VMID (default: the next free one); must be free"),
+  vmid: newVmid.optional().describe("VMID (default: the next free one); must be free"),
   cores: z.number().int().min(1).max(512).default(2).describe("CPU cores"),
   memory: memory.default("2G").describe("Memory: 4G, 512M or MiB (default 2G)"),
   description: z.string().max(8192).optional(),

@@ -14,7 +14,7 @@
 
 import { z } from "zod/v4";
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { newVmid, nodeName } from "../schemas.ts";
 import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../../proxmox/lenient.ts";
 import { freeVmid } from "../../provision/cluster.ts";
 import { optIn } from "./provisioning_common.ts";
@@ -33,7 +33,7 @@ export const nextVmid = defineTool({
   privileges: [],
   enabledWhen: optIn("provisioning"),
   annotations: READ_ONLY,
-  input: { vmid: vmid.optional().describe("Check this VMID instead") },
+  input: { vmid: newVmid.optional().describe("Check this VMID instead") },
   output: {
     vmid: z.number().int(),
     free: z.boolean(),

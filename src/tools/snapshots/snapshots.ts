@@ -35,8 +35,8 @@ export const snapname = z.string().regex(SNAPNAME_RE, {
 }).describe("Snapshot name: a letter, then letters, digits, '_' or '-' (2-40), e.g. pre_upgrade");
 
 const target = {
-  vmid: vmid.describe("VMID of the VM or container, e.g. 100"),
-  node: nodeName.optional().describe("Node the guest is on (optional; checked if given)"),
+  vmid,
+  node: nodeName.optional(),
 };
 
 async function readTree(ctx: ToolContext, g: GuestTarget) {

@@ -13,7 +13,7 @@
 
 import { z } from "zod/v4";
 import { type AnyTool, defineTool, READ_ONLY } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { looseEnum, nodeName, vmid } from "../schemas.ts";
 import { UPID_RE } from "../../proxmox/params.ts";
 import { asArray, asNumber, asString } from "../../proxmox/lenient.ts";
 import { exitOk, getTaskLog, getTaskStatus, parseUpid, taskLogTail } from "../../proxmox/tasks.ts";
@@ -146,7 +146,7 @@ export const listTasks = defineTool({
       message: "must be a task type such as qmstart",
     })
       .optional().describe("Only tasks of this type, e.g. vzdump, qmstart, qmsnapshot"),
-    status: z.enum(["running", "ok", "error"]).optional()
+    status: looseEnum(["running", "ok", "error"], { failed: "error", success: "ok" }).optional()
       .describe("running, ok (including warnings) or error"),
     node: nodeName.optional().describe("Only tasks on this node"),
     limit: z.number().int().min(1).max(500).default(50).describe("Most tasks (default 50)"),

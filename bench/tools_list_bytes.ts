@@ -1,0 +1,68 @@
+/**
+ * `deno run -A bench/tools_list_bytes.ts`: what the default configuration's
+ * tools/list costs a model, measured through a real stdio client against the
+ * simulator. "Model-visible" is name + description + inputSchema of the tools a
+ * model is offered (what hosts put into the prompt); "whole" is the entire
+ * tools/list result as JSON. Prints Markdown tables (the whole list, then
+ * model-visible bytes per toolset); `--json` prints the figures as JSON instead.
+ *
+ * @example
+ * ```sh
+ * deno run -A bench/tools_list_bytes.ts
+ * ```
+ *
+ * @module
+ */
+
+import { startServer } from "../tests/support/harness.ts";
+import { DEMO_TOKEN, demoCluster, startSimulator } from "../src/simulator/mod.ts";
+import { ALL_TOOLS } from "../src/tools/index.ts";
+
+/** Byte counts of one tools/list answer. */
+export interface ListBytes {
+  tools: number;
+  modelVisible: number;
+  whole: number;
+  /** Model-visible bytes per toolset. */
+  byToolset: Record<string, number>;
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s).length;
+
+/** Measures the tools/list bytes of one listing. */
+export function listBytes(tools: readonly Record<string, unknown>[]): ListBytes {
+  const toolset = new Map(ALL_TOOLS.map((t) => [t.name, t.toolset]));
+  const byToolset: Record<string, number> = {};
+  let modelVisible = 0;
+  for (const t of tools) {
+    const n = utf8(JSON.stringify({
+      name: t.name,
+      description: t.description,
+      inputSchema: t.inputSchema,
+    }));
+    modelVisible += n;
+    const set = toolset.get(String(t.name)) ?? "?";
+    byToolset[set] = (byToolset[set] ?? 0) + n;
+  }
+  return { tools: tools.length, modelVisible, whole: utf8(JSON.stringify({ tools })), byToolset };
+}
+
+if (import.meta.main) {
+  const sim = await startSimulator({ cluster: demoCluster(), tokens: [DEMO_TOKEN] });
+  const srv = await startServer({ sim });
+  try {
+    const { tools } = await srv.client.listTools();
+    const b = listBytes(tools as unknown as Record<string, unknown>[]);
+    if (Deno.args.includes("--json")) console.log(JSON.stringify(b));
+    else {
+      console.log("| tools_list_bytes | tools | model-visible | whole JSON |");
+      console.log("|---|---:|---:|---:|");
+      console.log(`| default config | ${b.tools} | ${b.modelVisible} | ${b.whole} |`);
+      console.log("\n| toolset | model-visible bytes |\n|---|---:|");
+      for (const [set, n] of Object.entries(b.byToolset)) console.log(`| ${set} | ${n} |`);
+    }
+  } finally {
+    await srv.close();
+    await sim.close();
+  }
+}
