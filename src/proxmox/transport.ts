@@ -18,6 +18,7 @@
 
 import https from "node:https";
 import { PveError } from "./errors.ts";
+import { concatBytes, readBounded } from "../platform/bounded_read.ts";
 
 /** One HTTP exchange, as the client needs it. */
 export interface TransportRequest {
@@ -152,7 +153,7 @@ function nodeTransport(verify: boolean, ca: string[], max: number): Transport {
             resolve({
               status: res.statusCode ?? 0,
               statusText: res.statusMessage ?? "",
-              body: new TextDecoder().decode(concat(chunks)),
+              body: new TextDecoder().decode(concatBytes(chunks)),
             });
           });
           res.on("error", reject);
@@ -179,29 +180,7 @@ function nodeTransport(verify: boolean, ca: string[], max: number): Transport {
 
 /** The body as text, read chunk by chunk and refused past `max` bytes (stream cancelled). */
 async function readCapped(res: Response, max: number, tooLarge: () => Error): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(concat(chunks));
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  const read = await readBounded(res.body, max);
+  if (!read.ok) throw tooLarge();
+  return new TextDecoder().decode(read.bytes);
 }

@@ -15,32 +15,13 @@
  * @module
  */
 
-/** The body, or the fact that it is larger than allowed (reading stopped there). */
-export type BoundedBody = { ok: true; bytes: Uint8Array } | { ok: false; readBytes: number };
+import { type BoundedBody, readBounded as readStream } from "../../platform/bounded_read.ts";
 
-/** Reads at most `max` bytes of the body; stops (and cancels the stream) beyond that. */
-export async function readBounded(req: Request, max: number): Promise<BoundedBody> {
-  if (!req.body) return { ok: true, bytes: new Uint8Array() };
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return { ok: false, readBytes: size };
-    }
-    parts.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    bytes.set(p, off);
-    off += p.length;
-  }
-  return { ok: true, bytes };
+export type { BoundedBody };
+
+/** Reads at most `max` bytes of the request body (see src/platform/bounded_read.ts). */
+export function readBounded(req: Request, max: number): Promise<BoundedBody> {
+  return readStream(req.body, max);
 }
 
 /**
