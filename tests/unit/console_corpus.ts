@@ -641,22 +641,26 @@ export const ESCAPES: readonly Escape[] = [
   ),
 ];
 
+/** The issue's everyday Linux list: run end to end through the simulator's agent too. */
+export const ISSUE_EVERYDAY: readonly string[] = [
+  "df -h",
+  "free -m",
+  "uptime",
+  "ps aux",
+  "systemctl status nginx",
+  "journalctl -u nginx -n 50 --no-pager",
+  "ip addr",
+  "ip route",
+  "ss -tlnp",
+  "cat /etc/os-release",
+  "uname -a",
+  "hostname",
+];
+
 /** Everyday diagnostics that must keep running with the defaults (the issue's list and more). */
 export const EVERYDAY: Readonly<Record<Mode, readonly string[]>> = {
   exec: [
-    // The issue's list
-    "df -h",
-    "free -m",
-    "uptime",
-    "ps aux",
-    "systemctl status nginx",
-    "journalctl -u nginx -n 50 --no-pager",
-    "ip addr",
-    "ip route",
-    "ss -tlnp",
-    "cat /etc/os-release",
-    "uname -a",
-    "hostname",
+    ...ISSUE_EVERYDAY,
     // Windows equivalents
     "ipconfig",
     "ipconfig /all",
