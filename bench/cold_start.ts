@@ -1,63 +1,49 @@
 /**
- * Cold start: spawn → `initialize` answer → first `tools/list`, for our
- * server (against a small simulated cluster) and for the minimal one-tool
- * server, alternating runs so both see the same machine load.
+ * Cold start of one server: spawn → `initialize` answer → first `tools/list`
+ * answer, the resident set right after that listing (the idle figure), the
+ * CPU time the server used until then, and the PVE requests it made meanwhile. The server stays up for the
+ * caller (bench/surface.ts loads it with listing calls, then closes it).
  *
  * @example
  * ```ts ignore
  * import { coldStart } from "./cold_start.ts";
- * const r = await coldStart(7);
- * console.log(r.ours.init / r.min.init);
+ * const c = await coldStart(minimalSpec());
+ * console.log(c.initMs, c.listMs, c.idle.rss);
+ * await c.srv.close();
  * ```
  *
  * @module
  */
 
-import { configFor } from "../tests/support/harness.ts";
-import { buildCluster, startSimulator } from "../src/simulator/mod.ts";
-import { percentile } from "./stats.ts";
-import { peakRssKb, type Spawned, spawnMinimal, spawnOurs } from "./spawn.ts";
+import type { Simulator } from "../src/simulator/mod.ts";
+import { cpuMs, memoryKb, type ServerSpec, type Spawned, spawnSpec } from "./spawn.ts";
 
-interface Figures {
-  init: number;
-  list: number;
-  rssKb: number;
+/** One start's figures (ms, KiB) and the running server. */
+export interface ColdStart {
+  initMs: number;
+  listMs: number;
+  /** VmRSS and VmHWM right after the first tools/list. */
+  idle: { rss: number; hwm: number };
+  /** CPU time the server used up to the first tools/list answer. */
+  cpuMs: number;
+  /** PVE requests seen by `sim` from spawn to the first tools/list answer. */
+  startRequests: number;
+  srv: Spawned;
 }
 
-/** One spawn's figures, read before it is closed. */
-async function once(spawn: () => Promise<Spawned>): Promise<Figures> {
-  const s = await spawn();
-  const fig = { init: s.initMs, list: s.listMs, rssKb: peakRssKb(s.pid) };
-  await s.close();
-  return fig;
-}
-
-/** Medians over `runs` alternating spawns; also the PVE requests made before any tool call. */
-export async function coldStart(runs: number) {
-  const sim = await startSimulator({ cluster: buildCluster({ nodes: 8, guests: 100 }) });
-  const doc = configFor(sim, undefined, { logging: { level: "WARNING" } });
-  const ours: Figures[] = [];
-  const min: Figures[] = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      ours.push(await once(() => spawnOurs(doc)));
-      min.push(await once(spawnMinimal));
-    }
-  } finally {
-    await sim.close();
-  }
-  const median = (list: Figures[]): Figures => ({
-    init: percentile(list.map((f) => f.init), 50),
-    list: percentile(list.map((f) => f.list), 50),
-    rssKb: percentile(list.map((f) => f.rssKb), 50),
-  });
-  // Every spawn listed its tools and made no call: any request here is start-up network I/O.
-  const before = [...new Set(sim.requests.map((q) => `${q.method} ${q.path}`))];
+/** Spawns `spec` and takes its start-up figures; `sim` is the simulator it talks to, if any. */
+export async function coldStart(spec: ServerSpec, sim?: Simulator): Promise<ColdStart> {
+  const before = sim?.requests.length ?? 0;
+  const srv = await spawnSpec(spec);
+  // Read before anything else happens in the child: this is the idle figure.
+  const idle = memoryKb(srv.pid);
+  const cpu = cpuMs(srv.pid);
   return {
-    runs,
-    ours: median(ours),
-    min: median(min),
-    requestsBeforeCall: sim.requests.length / runs,
-    pathsBeforeCall: before,
+    initMs: srv.initMs,
+    listMs: srv.listMs,
+    idle,
+    cpuMs: cpu,
+    startRequests: sim ? sim.requests.length - before : NaN,
+    srv,
   };
 }

@@ -3,8 +3,10 @@
  * through a real MCP client over stdio against the simulator with injected
  * round-trip latency. Prints Markdown tables: per tool the API requests, the
  * sequential round trips, wall time p50/p95, the floor (round trips × RTT)
- * and the ratio to it, bytes returned to the model; cold start against a
- * minimal one-tool server; peak RSS.
+ * and the ratio to it, bytes returned to the model; peak RSS; and first the
+ * tool surface and process cost (bench/surface.ts: cold start, RSS, tools/list
+ * bytes, client-side listTools) against the previous release and a minimal
+ * one-tool server.
  *
  * @example
  * ```sh
@@ -12,6 +14,7 @@
  * deno task bench --quick    # small matrix (well under a minute)
  * deno task bench --full     # every cluster at every latency (long)
  * deno task bench --clusters 32x2000 --latencies 20 --tools get_vms,get_nodes --reps 20
+ * deno task bench --skip-surface   # only the per-tool tables
  * ```
  *
  * @module
@@ -24,7 +27,8 @@ import { buildCluster, type Simulator, startSimulator } from "../src/simulator/m
 import { type ToolCase, toolCases } from "./cases.ts";
 import { bytes, ms, percentile, table, waves } from "./stats.ts";
 import { peakRssKb, type Spawned, spawnOurs } from "./spawn.ts";
-import { coldStart } from "./cold_start.ts";
+import { DEFAULT_SURFACE, measureSurface, QUICK_SURFACE } from "./surface.ts";
+import { printSurface } from "./surface_report.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -37,6 +41,8 @@ const { values: flags } = parseArgs({
     tools: { type: "string" },
     cost: { type: "string", default: "2" },
     out: { type: "string" },
+    surface: { type: "boolean", default: false },
+    "skip-surface": { type: "boolean", default: false },
   },
 });
 
@@ -224,36 +230,12 @@ async function main() {
       "the timed calls through the MCP SDK client over stdio; floor = sequential round trips × RTT.",
   );
   say();
-  const cs = await coldStart(QUICK ? 3 : 7);
-  say("### Cold start (spawn → answer), median of " + cs.runs + " runs");
-  say();
-  say(table(
-    ["server", "initialize ms", "first tools/list ms", "peak RSS MiB"],
-    [
-      ["proxmox-mcp", ms(cs.ours.init), ms(cs.ours.list), (cs.ours.rssKb / 1024).toFixed(0)],
-      [
-        "minimal one-tool server",
-        ms(cs.min.init),
-        ms(cs.min.list),
-        (cs.min.rssKb / 1024).toFixed(0),
-      ],
-      [
-        "ratio",
-        `${(cs.ours.init / cs.min.init).toFixed(2)}x`,
-        `${(cs.ours.list / cs.min.list).toFixed(2)}x`,
-        `${(cs.ours.rssKb / cs.min.rssKb).toFixed(2)}x`,
-      ],
-    ],
-  ));
-  say();
-  say(
-    `PVE requests per start of proxmox-mcp before its first tool call: ${cs.requestsBeforeCall}` +
-      (cs.pathsBeforeCall.length
-        ? ` (${cs.pathsBeforeCall.join(", ")}, after the handshake)`
-        : "") +
-      ".",
-  );
-  say();
+  // Targeted runs (--clusters, --tools) skip the surface unless asked: it takes minutes.
+  const targeted = flags.clusters !== undefined || flags.tools !== undefined;
+  if (!flags["skip-surface"] && (flags.surface || !targeted)) {
+    const surface = await measureSurface(QUICK ? QUICK_SURFACE : DEFAULT_SURFACE, console.error);
+    printSurface(surface, say);
+  }
   for (const spec of matrix()) printCluster(spec, await benchCluster(spec));
   say(`Total bench time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   if (flags.out) await Deno.writeTextFile(flags.out, out.join("\n") + "\n");

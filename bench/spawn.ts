@@ -1,7 +1,9 @@
 /**
  * Spawns an MCP server over stdio exactly as a client would (`deno run` with
  * the `start` task's flags) and times its start: spawn → `initialize` answer
- * → first `tools/list`. Also reads the child's peak RSS from /proc.
+ * → first `tools/list`. Also reads the child's RSS from /proc. A server is a
+ * {@linkcode ServerSpec} (directory and `deno` arguments), so an older checkout
+ * runs under the same flags as the current tree.
  *
  * @example
  * ```ts ignore
@@ -26,24 +28,67 @@ export interface Spawned {
   /** Spawn → first `tools/list` answered. */
   listMs: number;
   tools: Tool[];
+  /** The first `tools/list` result exactly as it came over the wire, as compact JSON. */
+  listJson: string;
   stderr(): string;
   close(): Promise<void>;
 }
 
-async function spawn(args: string[], cleanup?: () => Promise<void>): Promise<Spawned> {
+/** How to start one server: the directory it runs in and the `deno` arguments. */
+export interface ServerSpec {
+  cwd: string;
+  args: string[];
+}
+
+/** The current tree's server with the config file at `configPath`. */
+export function oursSpec(configPath: string, root = REPO_ROOT): ServerSpec {
+  return { cwd: root, args: ["run", ...startTaskFlags(), "src/main.ts", "--config", configPath] };
+}
+
+/** The one-tool reference server (bench/minimal_server.ts). */
+export function minimalSpec(): ServerSpec {
+  return { cwd: REPO_ROOT, args: ["run", ...startTaskFlags(), "bench/minimal_server.ts"] };
+}
+
+/** Spawns `spec` and times initialize and the first tools/list. */
+export function spawnSpec(spec: ServerSpec): Promise<Spawned> {
+  return spawn(spec.args, undefined, spec.cwd);
+}
+
+async function spawn(
+  args: string[],
+  cleanup?: () => Promise<void>,
+  cwd = REPO_ROOT,
+): Promise<Spawned> {
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
     args,
-    cwd: REPO_ROOT,
+    cwd,
     env: childEnv(),
     stderr: "pipe",
   });
+  let listJson = "";
+  // The SDK chains a handler set before connect(): this one sees each message first, unparsed
+  // by the client's schemas, so the bytes are the server's own.
+  transport.onmessage = (m) => {
+    const result = (m as { result?: { tools?: unknown } }).result;
+    if (!listJson && Array.isArray(result?.tools)) listJson = JSON.stringify(result);
+  };
   let err = "";
   const decoder = new TextDecoder();
   transport.stderr?.on("data", (c: Uint8Array) => (err += decoder.decode(c)));
   const client = new Client({ name: "bench", version: "1.0.0" }, { capabilities: {} });
   const t0 = performance.now();
-  await client.connect(transport);
+  try {
+    await client.connect(transport);
+  } catch (e) {
+    // "Connection closed" alone does not say why: the server's own words are on stderr,
+    // which may still be draining when the close is reported.
+    await new Promise((r) => setTimeout(r, 100));
+    await cleanup?.();
+    const why = err.trim().split("\n").slice(-3).join(" / ") || String(e);
+    throw new Error(`${args.join(" ")} (in ${cwd}) did not start: ${why}`);
+  }
   const initMs = performance.now() - t0;
   const { tools } = await client.listTools();
   const listMs = performance.now() - t0;
@@ -53,6 +98,7 @@ async function spawn(args: string[], cleanup?: () => Promise<void>): Promise<Spa
     initMs,
     listMs,
     tools,
+    listJson,
     stderr: () => err,
     close: async () => {
       await client.close();
@@ -74,15 +120,36 @@ export async function spawnOurs(doc: unknown): Promise<Spawned> {
 
 /** The one-tool reference server (bench/minimal_server.ts), with the same flags. */
 export function spawnMinimal(): Promise<Spawned> {
-  return spawn(["run", ...startTaskFlags(), "bench/minimal_server.ts"]);
+  return spawnSpec(minimalSpec());
 }
 
 /** Peak resident set size (VmHWM) of a process in KiB; NaN where /proc is unavailable. */
 export function peakRssKb(pid: number): number {
+  return memoryKb(pid).hwm;
+}
+
+/** Current (VmRSS) and peak (VmHWM) resident set size in KiB; NaN where /proc is unavailable. */
+export function memoryKb(pid: number): { rss: number; hwm: number } {
+  let status = "";
   try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const m = status.match(/^VmHWM:\s+(\d+)\s+kB/m);
-    return m ? Number(m[1]) : NaN;
+    status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  } catch { /* not Linux, or the process is gone */ }
+  const field = (name: string) =>
+    Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN);
+  return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+/**
+ * CPU time (user + system, all threads) a process has used so far in ms; NaN where /proc is
+ * unavailable. Unlike wall time it barely moves with machine load. Resolution: one clock tick,
+ * taken as 10 ms (USER_HZ is 100 on Linux).
+ */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the command name, which is in parentheses and may itself contain spaces.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
   } catch {
     return NaN;
   }

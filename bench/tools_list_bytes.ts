@@ -16,7 +16,6 @@
 
 import { startServer } from "../tests/support/harness.ts";
 import { DEMO_TOKEN, demoCluster, startSimulator } from "../src/simulator/mod.ts";
-import { ALL_TOOLS } from "../src/tools/index.ts";
 
 /** Byte counts of one tools/list answer. */
 export interface ListBytes {
@@ -25,14 +24,36 @@ export interface ListBytes {
   whole: number;
   /** Model-visible bytes per toolset. */
   byToolset: Record<string, number>;
+  /** Per toolset: tools listed, model-visible and whole-JSON bytes of their definitions. */
+  toolsets: Record<string, { tools: number; modelVisible: number; whole: number }>;
 }
 
 const utf8 = (s: string) => new TextEncoder().encode(s).length;
 
-/** Measures the tools/list bytes of one listing. */
-export function listBytes(tools: readonly Record<string, unknown>[]): ListBytes {
-  const toolset = new Map(ALL_TOOLS.map((t) => [t.name, t.toolset]));
+/**
+ * Tool name → toolset, from the current tree's catalog (`ALL_TOOLS`). Loaded on demand: while the
+ * tree is being reworked the catalog may not load, and bytes can still be counted without it.
+ */
+export async function toolsetMap(): Promise<{ map: Map<string, string>; error?: string }> {
+  try {
+    const { ALL_TOOLS } = await import("../src/tools/index.ts");
+    return { map: new Map(ALL_TOOLS.map((t) => [t.name, t.toolset])) };
+  } catch (e) {
+    return { map: new Map(), error: e instanceof Error ? e.message.split("\n")[0] : String(e) };
+  }
+}
+
+/**
+ * Measures the tools/list bytes of one listing; `wholeJson` is the result as sent (else the
+ * tools re-serialised), `toolset` names each tool's toolset ("?" when unknown).
+ */
+export function listBytes(
+  tools: readonly Record<string, unknown>[],
+  toolset: ReadonlyMap<string, string> = new Map(),
+  wholeJson = JSON.stringify({ tools }),
+): ListBytes {
   const byToolset: Record<string, number> = {};
+  const toolsets: ListBytes["toolsets"] = {};
   let modelVisible = 0;
   for (const t of tools) {
     const n = utf8(JSON.stringify({
@@ -43,8 +64,12 @@ export function listBytes(tools: readonly Record<string, unknown>[]): ListBytes 
     modelVisible += n;
     const set = toolset.get(String(t.name)) ?? "?";
     byToolset[set] = (byToolset[set] ?? 0) + n;
+    const row = toolsets[set] ??= { tools: 0, modelVisible: 0, whole: 0 };
+    row.tools++;
+    row.modelVisible += n;
+    row.whole += utf8(JSON.stringify(t));
   }
-  return { tools: tools.length, modelVisible, whole: utf8(JSON.stringify({ tools })), byToolset };
+  return { tools: tools.length, modelVisible, whole: utf8(wholeJson), byToolset, toolsets };
 }
 
 if (import.meta.main) {
@@ -52,7 +77,7 @@ if (import.meta.main) {
   const srv = await startServer({ sim });
   try {
     const { tools } = await srv.client.listTools();
-    const b = listBytes(tools as unknown as Record<string, unknown>[]);
+    const b = listBytes(tools as unknown as Record<string, unknown>[], (await toolsetMap()).map);
     if (Deno.args.includes("--json")) console.log(JSON.stringify(b));
     else {
       console.log("| tools_list_bytes | tools | model-visible | whole JSON |");

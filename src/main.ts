@@ -13,9 +13,9 @@
 import { EXIT, parseCli, USAGE } from "./cli/args.ts";
 import { ConfigError } from "./config/errors.ts";
 import { VERSION } from "./version.ts";
-import { loadCliConfig, setup, startCliDemo } from "./cli/setup.ts";
-import { listTools } from "./cli/tools_cmd.ts";
-import { assertToolNames } from "./tools/config_names.ts";
+// Everything else is imported by the command that needs it: a stdio server answers `initialize`
+// before the tools, the PVE transport or the simulator are even loaded (bench/cold_start.ts).
+// Specifiers stay literal so `deno compile` includes them.
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -41,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await healthcheck(cli.rest[0]);
       }
       case "tools": {
+        const { loadCliConfig, startCliDemo } = await import("./cli/setup.ts");
+        const { listTools } = await import("./cli/tools_cmd.ts");
         if (cli.demo) {
           const demo = await startCliDemo(cli);
           await demo.close();
@@ -50,7 +52,10 @@ export async function main(argv: string[]): Promise<number> {
         const config = namedConfig(cli)
           ? await loadCliConfig(cli)
           : await loadCliConfig(cli).catch(() => undefined);
-        if (config) assertToolNames(config, cli.config);
+        if (config) {
+          const { assertToolNames } = await import("./tools/config_names.ts");
+          assertToolNames(config, cli.config);
+        }
         const tools = config ?? { read_only: cli.readOnly, disabled_toolsets: [] };
         return listTools(tools, cli.json);
       }
@@ -66,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
         return await runKeyCommand(cli.command, cli);
       }
       case "audit": {
+        const { loadCliConfig } = await import("./cli/setup.ts");
         const config = namedConfig(cli)
           ? await loadCliConfig(cli)
           : await loadCliConfig(cli).catch(() => undefined);
@@ -97,6 +103,7 @@ function namedConfig(cli: ReturnType<typeof parseCli>): boolean {
 }
 
 async function withSetup(cli: ReturnType<typeof parseCli>): Promise<number> {
+  const { setup } = await import("./cli/setup.ts");
   const s = await setup(cli);
   try {
     if (cli.command === "serve" && cli.http !== undefined) {

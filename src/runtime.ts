@@ -21,11 +21,10 @@ import { collectSecrets } from "./config/secrets.ts";
 import { Logger, Redactor } from "./log.ts";
 import { PveClient } from "./proxmox/client.ts";
 import { ReadCache } from "./proxmox/cache.ts";
-import { createTransport } from "./proxmox/transport.ts";
+import type { Transport, TransportOptions } from "./proxmox/transport.ts";
 import type { ToolContext } from "./core/context.ts";
-import { FileAuditLog, NullAuditLog } from "./safety/audit.ts";
+import { lazyFileAuditLog, NullAuditLog } from "./safety/audit_sink.ts";
 import { PermissionWatcher } from "./safety/permission_watch.ts";
-import { assertToolNames } from "./tools/config_names.ts";
 
 /** Options beyond the configuration file. */
 export interface ContextOptions {
@@ -53,6 +52,30 @@ async function readCaFile(path: string): Promise<string> {
         "from a node and point proxmox.ca_file at it",
     }]);
   }
+}
+
+/**
+ * The transport of `opts`, built on the first request: node:https (with the cluster's CA) costs
+ * start-up tens of milliseconds, and no request is made before the MCP handshake anyway.
+ */
+export function lazyTransport(opts: TransportOptions): Transport {
+  let loaded: Transport | undefined;
+  let loading: Promise<Transport> | undefined;
+  let closed = false;
+  const load = () =>
+    loading ??= import("./proxmox/transport.ts").then((m) => {
+      loaded = m.createTransport(opts);
+      // Closed while loading: free what was just built, as close() would have.
+      if (closed) loaded.close();
+      return loaded;
+    });
+  return {
+    send: async (req) => (loaded ?? await load()).send(req),
+    close: () => {
+      closed = true;
+      loaded?.close();
+    },
+  };
 }
 
 /** A PVE client for one cluster's connection settings (the rest from `config`). */
@@ -84,7 +107,7 @@ export async function createPveClient(
     baseUrl: `https://${host}:${cluster.proxmox.port}`,
     tokenId: `${cluster.auth.user}!${cluster.auth.token_name}`,
     secret: cluster.auth.token_value,
-    transport: createTransport({
+    transport: lazyTransport({
       verifyTls: cluster.proxmox.verify_ssl,
       caCerts,
       maxAnswerBytes: cluster.proxmox.max_answer_bytes,
@@ -104,8 +127,15 @@ export async function createContext(
   config: Config,
   opts: ContextOptions = {},
 ): Promise<ToolContext> {
-  // Names of toolsets and actions are known only here, above the config schema.
-  assertToolNames(config);
+  // Names of toolsets and actions are known only here, above the config schema. Checking them
+  // loads every tool: done only when the configuration names some.
+  const t = config.tools;
+  if (
+    t.disabled_toolsets.length || t.disabled_tools?.length || config.safety.snapshot_before?.length
+  ) {
+    const { assertToolNames } = await import("./tools/config_names.ts");
+    assertToolNames(config);
+  }
   const redactor = new Redactor();
   for (const [, value] of collectSecrets(config)) redactor.add(value);
   const logger = new Logger({
@@ -116,7 +146,7 @@ export async function createContext(
   });
   const pve = await createPveClient(config, config, logger, opts);
   const audit = config.audit.file
-    ? new FileAuditLog(config.audit.file, redactor, {
+    ? lazyFileAuditLog(config.audit.file, redactor, {
       maxBytes: config.audit.max_bytes,
       keyFile: config.audit.key_file,
     })

@@ -14,6 +14,7 @@ import type { Setup } from "./setup.ts";
 import type { Logger } from "../log.ts";
 import { EXIT } from "./args.ts";
 import { allContexts } from "../clusters.ts";
+import { resolveAlias, sameOnceParsed } from "../tools/aliases.ts";
 
 /** Runs the tool; returns the exit code. */
 export async function callTool(s: Setup, name: string | undefined, rawArgs?: string, json = false) {
@@ -23,24 +24,37 @@ export async function callTool(s: Setup, name: string | undefined, rawArgs?: str
     console.error(`call needs a tool name. Tools: ${names.join(", ")}`);
     return EXIT.USAGE;
   }
+  const called = name;
+  let parsedArgs: unknown;
+  try {
+    parsedArgs = rawArgs === undefined ? {} : JSON.parse(rawArgs);
+    // An old tool name (stop_vm) is the merged tool with fixed arguments (src/tools/aliases.ts).
+    const offered = sameOnceParsed((tool) => tools.find((t) => t.name === tool));
+    ({ name, args: parsedArgs } = resolveAlias(called, parsedArgs, offered));
+  } catch (e) {
+    console.error(
+      e instanceof SyntaxError ? `--args is not valid JSON: ${e.message}` : (e as Error).message,
+    );
+    return EXIT.USAGE;
+  }
   const tool = tools.find((t) => t.name === name);
   if (!tool) {
-    const hint = closest(name, names);
+    const hint = closest(called, names);
     console.error(
-      `no tool named "${name}"${hint ? `: did you mean ${hint}?` : ""}` +
+      `no tool named "${called}"${called !== name ? ` (now ${name}, not offered here)` : ""}` +
+        `${hint ? `: did you mean ${hint}?` : ""}` +
         ` (tools: ${names.join(", ")})`,
     );
     return EXIT.USAGE;
   }
   let args: Record<string, unknown>;
   try {
-    const parsed = rawArgs === undefined ? {} : JSON.parse(rawArgs);
     // With several clusters the same `cluster` argument as over MCP (cluster_scope.ts).
-    args = z.strictObject(clusterShapes(tool, s.ctx).input).parse(parsed ?? {});
+    args = z.strictObject(clusterShapes(tool, s.ctx).input).parse(parsedArgs ?? {});
   } catch (e) {
     const why = e instanceof z.ZodError
       ? e.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")
-      : `--args is not valid JSON: ${(e as Error).message}`;
+      : (e as Error).message;
     console.error(`${name}: ${why}`);
     return EXIT.USAGE;
   }

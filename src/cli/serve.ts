@@ -8,11 +8,12 @@ import process from "node:process";
 import { serveStdio as serveMcpStdio } from "../mcp/sdk.ts";
 import { McpService } from "../mcp/server.ts";
 import { BoundedStdioTransport, MAX_STDIO_MESSAGE_BYTES } from "../mcp/stdio_bounded.ts";
-import { selectTools } from "../tools/index.ts";
 import type { Setup } from "./setup.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
 
-function banner(s: Setup): string {
+// Only for a person at a terminal: the tool list is imported then, not when a client starts us.
+async function banner(s: Setup): Promise<string> {
+  const { selectTools } = await import("../tools/index.ts");
   const c = s.ctx.config;
   const selected = selectTools(c);
   const tools = selected.map((t) => t.name);
@@ -39,7 +40,7 @@ function banner(s: Setup): string {
  */
 export async function serveStdio(s: Setup): Promise<void> {
   const service = await McpService.create(s.ctx);
-  if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(banner(s)));
+  if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(await banner(s)));
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const stop = () => resolveDone();

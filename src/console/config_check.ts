@@ -15,7 +15,7 @@
  * @module
  */
 
-import { GRAMMAR_PROGRAMS } from "./grammar/catalog.ts";
+import { PROGRAM_NAMES as GRAMMAR_PROGRAMS } from "./grammar/programs.ts";
 import { globMatch } from "./names.ts";
 
 /** Why an allow entry cannot be used, or `undefined` when it names at least one program. */

@@ -20,8 +20,9 @@ import type { SecretDecrypter } from "../config/load.ts";
 import { ConfigError, type ConfigProblem } from "../config/errors.ts";
 import { isSecretPath, SECRET_PATHS } from "../config/secrets.ts";
 import { isEncrypted } from "./format.ts";
-import { type EnvReader, KeySources } from "./keys.ts";
-import { DecryptError, decryptValue } from "./secret.ts";
+import type { EnvReader, KeySources } from "./keys.ts";
+// keys.ts and secret.ts (key files, passphrase prompt, AES) are imported only for a document
+// that holds an `enc:` value: a plain configuration starts without them.
 
 /** One string value in a document, with where it sits so it can be replaced. */
 export interface StringSlot {
@@ -73,8 +74,10 @@ export function stringSlots(doc: unknown, prefix = ""): StringSlot[] {
 export async function decryptDocument(doc: unknown, keys: KeySources): Promise<number> {
   const problems: ConfigProblem[] = [];
   let count = 0;
-  for (const slot of stringSlots(doc)) {
-    if (!isEncrypted(slot.value)) continue;
+  const encrypted = stringSlots(doc).filter((s) => isEncrypted(s.value));
+  if (!encrypted.length) return 0;
+  const { DecryptError, decryptValue } = await import("./secret.ts");
+  for (const slot of encrypted) {
     if (!isSecretPath(slot.path)) {
       problems.push({
         path: slot.path,
@@ -121,6 +124,7 @@ export interface DecrypterOptions {
 export function makeDecrypter(opts: DecrypterOptions = {}): SecretDecrypter {
   return async (doc) => {
     if (!stringSlots(doc).some((s) => isEncrypted(s.value))) return;
+    const { KeySources } = await import("./keys.ts");
     await decryptDocument(doc, new KeySources(opts));
   };
 }

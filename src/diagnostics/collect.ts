@@ -92,7 +92,7 @@ export async function gatherGuest(
     throw new PveError(
       "not-found",
       `guest ${vmid} does not exist or is not visible to the token (needs VM.Audit on ` +
-        `/vms/${vmid}); get_vms and get_containers list the guests.`,
+        `/vms/${vmid}); get_vms lists the guests.`,
     );
   }
   if (given !== undefined && guest.node !== given) {

@@ -12,6 +12,13 @@
 
 import { formatPercent, formatUsage } from "./units.ts";
 
+interface Counts {
+  total: number;
+  running: number;
+  stopped: number;
+  templates: number;
+}
+
 interface Status {
   cluster: {
     name: string | null;
@@ -20,8 +27,9 @@ interface Status {
     nodes_online: number;
   };
   nodes: { name: string; online: boolean; ip: string | null }[];
-  vms: { total: number; running: number; stopped: number; templates: number };
-  containers: { total: number; running: number; stopped: number; templates: number };
+  /** null when not asked for (counting reads every guest). */
+  vms: Counts | null;
+  containers: Counts | null;
   cpu: { used: number; total: number };
   memory: { used: number; total: number };
   storage: { used: number; total: number };
@@ -38,14 +46,21 @@ export function formatClusterStatus(s: Status): string {
       c.name ? `Cluster ${c.name}` : "Standalone node"
     }: ${quorum}, ${c.nodes_online}/${c.nodes_total} nodes online` +
     (offline.length ? ` (offline: ${offline.join(", ")})` : ""),
-    `VMs: ${s.vms.running} running, ${s.vms.stopped} stopped of ${s.vms.total}` +
-    ` (${s.vms.templates} templates); containers: ${s.containers.running} running, ` +
-    `${s.containers.stopped} stopped of ${s.containers.total}`,
+    guestLine(s.vms, s.containers),
     `CPU ${s.cpu.used.toFixed(1)} of ${s.cpu.total} cores (${
       formatPercent(s.cpu.total ? s.cpu.used / s.cpu.total : undefined)
     }); memory ${formatUsage(s.memory.used, s.memory.total)}; storage ${
-      formatUsage(s.storage.used, s.storage.total)
-    }`,
+      // Only storage available somewhere counts: none at all is said, not shown as "0 B".
+      s.storage.total ? formatUsage(s.storage.used, s.storage.total) : "none available"}`,
     ...s.warnings.map((w) => `Note: ${w}`),
   ].join("\n");
+}
+
+function guestLine(vms: Counts | null, cts: Counts | null): string {
+  if (!vms || !cts) {
+    return "Guests not counted (ask with guests: true; get_vms gives counts too)";
+  }
+  return `VMs: ${vms.running} running, ${vms.stopped} stopped of ${vms.total}` +
+    ` (${vms.templates} templates); containers: ${cts.running} running, ` +
+    `${cts.stopped} stopped of ${cts.total}`;
 }

@@ -16,6 +16,7 @@ import { formatBytes, formatDuration, formatPercent } from "./units.ts";
 
 interface Guest {
   vmid: number;
+  type?: "qemu" | "lxc";
   name: string | null;
   node: string;
   status: string;
@@ -35,17 +36,21 @@ interface Listing {
   returned: number;
   offset: number;
   next_offset: number | null;
-  counts: { running: number; stopped: number; other: number };
+  counts: { running: number; stopped: number; other: number; vms?: number; containers?: number };
 }
 
 /** A header with counts, one line per guest, and a paging hint. */
-export function formatGuestList(kind: "VM" | "container", r: Listing): string {
+export function formatGuestList(kind: "VM" | "container" | "guest", r: Listing): string {
   const plural = `${kind}s`;
   if (!r.total) return `No ${plural} match.`;
   const head = `${r.total} ${r.total === 1 ? kind : plural}: ${r.counts.running} running, ` +
-    `${r.counts.stopped} stopped` + (r.counts.other ? `, ${r.counts.other} other` : "");
+    `${r.counts.stopped} stopped` + (r.counts.other ? `, ${r.counts.other} other` : "") +
+    (kind === "guest" && r.counts.containers !== undefined
+      ? ` (${r.counts.vms} VMs, ${r.counts.containers} containers)`
+      : "");
   const lines = r.guests.map((g) => {
-    const bits = [`${g.vmid} ${g.name ?? "(no name)"} on ${g.node}: ${g.status}`];
+    const what = kind === "guest" && g.type ? (g.type === "lxc" ? " CT" : " VM") : "";
+    const bits = [`${g.vmid}${what} ${g.name ?? "(no name)"} on ${g.node}: ${g.status}`];
     if (g.template) bits.push("template");
     if (g.status === "running") {
       bits.push(`CPU ${formatPercent(g.cpu ?? undefined)} of ${g.cpus ?? "?"}`);

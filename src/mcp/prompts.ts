@@ -15,8 +15,6 @@
 import { z } from "zod/v4";
 import type { McpServer } from "./sdk.ts";
 import type { ToolContext } from "../core/context.ts";
-import { getClusterStatus } from "../tools/core/cluster.ts";
-import { errorText } from "../tools/invoke.ts";
 
 /** URI of the cluster summary resource. */
 export const CLUSTER_SUMMARY_URI = "proxmox://cluster/summary";
@@ -39,15 +37,14 @@ export const PROMPTS = {
   triage: () =>
     "Triage my Proxmox VE cluster.\n" +
     "1. Call analyze_cluster_health.\n" +
-    "2. For every finding about a VM or container, call diagnose_vm_issues with its node and vmid.\n" +
+    "2. For every finding about a VM or container, call diagnose_vm_issues with its vmid.\n" +
     "3. If a finding mentions HA, call get_ha_status; if it mentions storage, call get_storage.\n" +
     "4. Report critical first, then warnings, then info: what is wrong, the evidence, and the " +
     "exact command or GUI path to fix it. List anything reported as not checked and the privilege " +
     `it needs. ${RULES}`,
   maintenance: (vmid: string, node?: string) =>
     `Prepare guest ${vmid} for maintenance${node ? ` (on node ${node})` : ""}.\n` +
-    `1. ${node ? "" : "Find its node with get_vms or get_containers, then "}call ` +
-    `diagnose_vm_issues for it: note locks, failed tasks, HA state and backup age.\n` +
+    `1. Call diagnose_vm_issues for it: note locks, failed tasks, HA state and backup age.\n` +
     `2. Call get_backup_jobs and check that a recent backup exists; if not, propose one.\n` +
     `3. Call get_guest_ips so we know how to reach it, and get_metrics (timeframe day) to pick a ` +
     `quiet moment.\n` +
@@ -94,11 +91,13 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
   server.registerResource("cluster-summary", CLUSTER_SUMMARY_URI, {
     title: "Cluster summary",
     description: "Quorum, nodes, guest counts and resource use of the cluster (live, as " +
-      "get_cluster_status returns it).",
+      "get_cluster_status with guests: true returns it).",
     mimeType: "application/json",
   }, async (uri: URL) => {
     try {
-      const out = await getClusterStatus.run({}, ctx);
+      // A resource is read on purpose, not every turn: the counts are worth their read.
+      const { getClusterStatus } = await import("../tools/core/cluster.ts");
+      const out = await getClusterStatus.run({ guests: true }, ctx);
       return {
         contents: [{
           uri: uri.href,
@@ -110,6 +109,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
       };
     } catch (e) {
       // Resource reads have no isError result: the client gets a JSON-RPC error with the cause.
+      const { errorText } = await import("../tools/invoke.ts");
       throw new Error(`cannot read the cluster summary: ${errorText(e, ctx)}`);
     }
   });

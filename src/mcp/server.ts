@@ -13,6 +13,10 @@
  * | long PVE jobs | inline, progress, cancellation | a task when the request declares the extension |
  * | list_changed | notification (stdio, sessions) | `subscriptions/listen` |
  *
+ * The tools themselves (catalog, visibility, the tools/call pipeline) are a
+ * separate module, `tool_layer.ts`, imported on first need: building the
+ * service and answering the handshake load none of them.
+ *
  * @example
  * ```ts ignore
  * const service = await McpService.create(ctx);
@@ -28,13 +32,12 @@ import { parseKey, Sealer } from "../crypto/seal.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
 import { type McpRequestContext, McpServer } from "./sdk.ts";
 import { clusterNote } from "../tools/cluster_scope.ts";
-import { ToolCatalog } from "./catalog.ts";
-import { ToolVisibility } from "./tool_visibility.ts";
+import { watchersOf } from "./tool_visibility.ts";
+import type { ToolSide } from "./tool_layer.ts";
 import { Confirmation } from "./confirmation.ts";
-import { callTool, type Principal } from "./tool_call.ts";
+import type { Principal } from "./tool_call.ts";
 import { TaskIds } from "./tasks/ids.ts";
 import { installTasks, type TaskKind } from "./tasks/protocol.ts";
-import { pveJobs } from "./tasks/pve_jobs.ts";
 import { registerPrompts, registerResources } from "./prompts.ts";
 import { registerApps } from "./apps.ts";
 import { INSTRUCTIONS } from "./instructions.ts";
@@ -59,11 +62,38 @@ export interface ServeMode {
 /** Extra task kinds (test servers add in-process jobs). */
 export type ExtraKinds = Readonly<Record<string, TaskKind>>;
 
+/** The loaded tool layer: both configurations' sides and the call pipeline. */
+interface Tools {
+  full: ToolSide;
+  readOnly: ToolSide;
+  callTool: typeof import("./tool_layer.ts").callTool;
+  pveJobs: typeof import("./tool_layer.ts").pveJobs;
+}
+
+/**
+ * A task kind whose implementation is loaded by its first use. The tasks methods read
+ * `pollIntervalMs` only after a `get` (src/mcp/tasks/protocol.ts), and tools/call hands the
+ * loaded kind itself to the call pipeline, so the value is there whenever it is read.
+ */
+function lazyKind(load: () => Promise<TaskKind>): TaskKind {
+  let kind: TaskKind | undefined;
+  const real = async () => kind ??= await load();
+  return {
+    get pollIntervalMs(): number {
+      if (!kind) throw new Error("a task kind's poll interval was read before it was loaded");
+      return kind.pollIntervalMs;
+    },
+    get: async (f) => await (await real()).get(f),
+    cancel: async (f) => await (await real()).cancel(f),
+    update: async (f, responses) => await (await real()).update?.(f, responses),
+  };
+}
+
 /** Process-wide MCP state; see the module doc. */
 export class McpService {
   readonly readOnlyCtx: ToolContext;
-  readonly #visibility: ToolVisibility;
-  readonly #readOnlyVisibility: ToolVisibility;
+  #tools: Promise<Tools> | undefined;
+  readonly #warm = new Set<ToolSide>();
   readonly #live = new Set<McpServer>();
   readonly #listeners = new Set<() => void>();
 
@@ -78,14 +108,33 @@ export class McpService {
       ...ctx,
       config: { ...ctx.config, tools: { ...ctx.config.tools, read_only: true } },
     };
-    this.#visibility = new ToolVisibility(ToolCatalog.for(ctx).tools, ctx);
-    this.#readOnlyVisibility = new ToolVisibility(
-      ToolCatalog.for(this.readOnlyCtx).tools,
-      this.readOnlyCtx,
-    );
-    const changed = () => this.#toolsChanged();
-    this.#visibility.onChange(changed);
-    this.#readOnlyVisibility.onChange(changed);
+  }
+
+  /** The tool layer, imported once on first need (see the module doc). */
+  #toolLayer(): Promise<Tools> {
+    return this.#tools ??= import("./tool_layer.ts").then((m) => {
+      const full = m.toolSide(this.ctx);
+      const readOnly = m.toolSide(this.readOnlyCtx);
+      const changed = () => this.#toolsChanged();
+      full.visibility.onChange(changed);
+      readOnly.visibility.onChange(changed);
+      return { full, readOnly, callTool: m.callTool, pveJobs: m.pveJobs };
+    });
+  }
+
+  /**
+   * After the handshake: the token's privileges are read while the tool layer loads and the
+   * tools/list entries are converted, so the first tools/list waits for the slower of the two.
+   */
+  async #warmUp(ctx: ToolContext): Promise<ToolSide> {
+    for (const w of watchersOf(ctx)) void w.ensureFresh();
+    const t = await this.#toolLayer();
+    const side = ctx === this.ctx ? t.full : t.readOnly;
+    if (!this.#warm.has(side)) {
+      this.#warm.add(side);
+      side.catalog.list(new Set());
+    }
+    return side;
   }
 
   /** The service of `ctx`, with the configured state key (or a per-process random one). */
@@ -118,8 +167,6 @@ export class McpService {
   /** One MCP server instance (see the module doc). */
   build(p: Principal, mode: ServeMode, rc?: McpRequestContext): McpServer {
     const ctx = p.readOnly || this.ctx.config.tools.read_only ? this.readOnlyCtx : this.ctx;
-    const vis = ctx === this.ctx ? this.#visibility : this.#readOnlyVisibility;
-    const catalog = ToolCatalog.for(ctx);
     const refreshMs = ctx.config.tools.permissions_refresh_s * 1000;
     const server = new McpServer({ name: SERVER_NAME, version: VERSION }, {
       capabilities: { tools: { listChanged: true }, prompts: {}, resources: {} },
@@ -135,30 +182,35 @@ export class McpService {
       },
       requestState: { verify: this.confirmation.codec.verify },
     });
-    const pveKind = pveJobs({
-      contextFor: (cluster) => cluster ? contextFor(ctx, cluster) : ctx,
-      actor: p.name,
-    });
+    let pve: Promise<TaskKind> | undefined;
+    const loadPve = () =>
+      pve ??= this.#toolLayer().then((t) =>
+        t.pveJobs({
+          contextFor: (cluster) => cluster ? contextFor(ctx, cluster) : ctx,
+          actor: p.name,
+        })
+      );
     server.server.setRequestHandler("tools/list", async (_req, sctx) => {
+      const { catalog, visibility: vis } = await this.#warmUp(ctx);
       await vis.ready();
       const appHost = declaresExtension(envelopeOf(sctx), APPS_EXTENSION) ||
         (!isModern(sctx) && legacyDeclares(server, APPS_EXTENSION));
       return { tools: catalog.list(vis.hidden, vis.notes, appHost) as never };
     });
-    const deps = {
-      ctx,
-      catalog,
-      principal: p,
-      confirmation: this.confirmation,
-      ids: this.ids,
-      pveKind,
-      server,
-      legacyCanAsk: mode.legacyCanAsk,
-    };
-    server.server.setRequestHandler(
-      "tools/call",
-      async (req, sctx) => await callTool(deps, req.params, sctx) as never,
-    );
+    server.server.setRequestHandler("tools/call", async (req, sctx) => {
+      const tools = await this.#toolLayer();
+      const deps = {
+        ctx,
+        catalog: (ctx === this.ctx ? tools.full : tools.readOnly).catalog,
+        principal: p,
+        confirmation: this.confirmation,
+        ids: this.ids,
+        pveKind: await loadPve(),
+        server,
+        legacyCanAsk: mode.legacyCanAsk,
+      };
+      return await tools.callTool(deps, req.params, sctx) as never;
+    });
     registerPrompts(server);
     registerResources(server, ctx);
     registerApps(server);
@@ -167,7 +219,7 @@ export class McpService {
       installTasks(server, {
         ids: this.ids,
         owner: p.name,
-        kinds: { pve: pveKind, ...this.extraKinds },
+        kinds: { pve: lazyKind(loadPve), ...this.extraKinds },
       });
     }
     if (mode.longLived) {
@@ -178,7 +230,8 @@ export class McpService {
         this.#live.delete(server);
       };
       // After the handshake, not at start-up: start-up itself makes no request.
-      server.server.oninitialized = () => void vis.ready();
+      // A failure here shows in the tools/list that follows; it must not end the process.
+      server.server.oninitialized = () => void this.#warmUp(ctx).catch(() => {});
     }
     return server;
   }

@@ -28,6 +28,12 @@ import { canAskUser, clientNameOf } from "./request_info.ts";
 import { requestsTasks, taskAnswer, type TaskKind } from "./tasks/protocol.ts";
 import type { TaskIds } from "./tasks/ids.ts";
 import { pveJobData } from "./tasks/pve_jobs.ts";
+import {
+  AliasConflict,
+  resolveAlias,
+  type ResolvedCall,
+  sameOnceParsed,
+} from "../tools/aliases.ts";
 
 /** Who calls. */
 export interface Principal {
@@ -49,8 +55,9 @@ export interface CallDeps {
   legacyCanAsk: boolean;
 }
 
-function unknownTool(name: string, d: CallDeps): ProtocolError {
-  const why = (d.ctx.config.tools.disabled_tools ?? []).includes(name)
+function unknownTool(name: string, d: CallDeps, resolved = name): ProtocolError {
+  const off = d.ctx.config.tools.disabled_tools ?? [];
+  const why = off.includes(name) || off.includes(resolved)
     ? " (switched off in tools.disabled_tools)"
     : d.principal.readOnly || d.ctx.config.tools.read_only
     ? " (read-only: tools that change anything are not offered)"
@@ -67,10 +74,23 @@ export async function callTool(
   params: { name?: unknown; arguments?: unknown },
   sctx: ServerContext,
 ): Promise<Record<string, unknown>> {
-  const name = typeof params.name === "string" ? params.name : "";
+  const called = typeof params.name === "string" ? params.name : "";
+  let resolved: ResolvedCall;
+  try {
+    // An old tool name (stop_vm) is the merged tool with fixed arguments (src/tools/aliases.ts).
+    resolved = resolveAlias(
+      called,
+      params.arguments,
+      sameOnceParsed((tool) => d.catalog.get(tool)?.tool),
+    );
+  } catch (e) {
+    if (!(e instanceof AliasConflict)) throw e;
+    return { content: [{ type: "text", text: e.message }], isError: true };
+  }
+  const name = resolved.name;
   const entry = d.catalog.get(name);
-  if (!entry) throw unknownTool(name, d);
-  const parsed = entry.validator.safeParse(params.arguments ?? {});
+  if (!entry) throw unknownTool(called, d, name);
+  const parsed = entry.validator.safeParse(resolved.args ?? {});
   if (!parsed.success) {
     // Strict on purpose: a misspelt `dry_run` must not be dropped and the action run.
     const takes = Object.keys(entry.validator.shape).join(", ");

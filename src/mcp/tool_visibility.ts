@@ -31,7 +31,8 @@ export function permitted(tool: AnyTool, watchers: readonly PermissionWatcher[])
   );
 }
 
-function watchersOf(ctx: ToolContext): PermissionWatcher[] {
+/** Every distinct permission watcher of `ctx` and its clusters. */
+export function watchersOf(ctx: ToolContext): PermissionWatcher[] {
   const all = [ctx.permissions, ...[...(ctx.clusters?.values() ?? [])].map((c) => c.permissions)];
   return [...new Set(all.filter((w): w is PermissionWatcher => w !== undefined))];
 }

@@ -1,8 +1,9 @@
 /**
  * Reads a byte stream with a hard bound: at most `max` bytes are kept, and
- * past that the stream is cancelled, so a huge or endless body (an HTTP
- * request we serve, or an answer from PVE) never fills memory. Used by both
- * sides that read bodies (src/mcp/http/rpc_count.ts, src/proxmox/transport.ts).
+ * past that the stream is cancelled, so a huge or endless request body never
+ * fills memory (src/mcp/http/rpc_count.ts). PVE answers are bounded the same
+ * way in src/proxmox/transport.ts, which decodes them as they arrive and joins
+ * node:https chunks with {@linkcode concatBytes}.
  *
  * @example
  * ```ts

@@ -71,6 +71,15 @@ export function guestVmid(r: Record<string, unknown>): number | undefined {
 }
 
 /**
+ * A `/cluster/resources` row's guest kind: its `type`, else the prefix of its `id`
+ * (`"lxc/105"`); `undefined` for rows that are no guest (node, storage, pool, sdn).
+ */
+export function guestKind(r: Record<string, unknown>): "qemu" | "lxc" | undefined {
+  const t = asString(r.type) ?? (typeof r.id === "string" ? r.id.split("/")[0] : undefined);
+  return t === "qemu" || t === "lxc" ? t : undefined;
+}
+
+/**
  * The error a guest agent answered inside a 200 (`{result: {error: {class, desc}}}`,
  * QMP's error shape), as one line; `undefined` when the answer is not an error.
  */

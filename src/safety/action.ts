@@ -15,7 +15,7 @@
  * ```ts ignore
  * import { runGuestAction } from "./action.ts";
  * return runGuestAction(ctx, extra, {
- *   tool: "start_vm", args, vmid: args.vmid, node: args.node, expect: "qemu",
+ *   tool: "guest_power", op: "start", args, vmid: args.vmid, node: args.node,
  *   plan: (g) => ({ verb: "start", destructive: false, expect: "running",
  *     calls: [{ method: "POST", template: "/nodes/{node}/qemu/{vmid}/status/start",
  *       params: { node: g.node, vmid: g.vmid } }] }),
@@ -64,6 +64,8 @@ export interface PlanDraft {
    * not refused — protection guards against changes.
    */
   readsGuest?: boolean;
+  /** The action takes a snapshot itself: a safety snapshot before it would be redundant. */
+  isSnapshot?: boolean;
   /** The question for the user, for destructive actions. */
   question?: string;
   calls: PlannedCall[];
@@ -74,6 +76,11 @@ export interface PlanDraft {
 /** A mutating tool's request to the pipeline. */
 export interface ActionSpec {
   tool: string;
+  /**
+   * The act, when one tool does several (`guest_power` stop): names it in busy messages and is
+   * the key `safety.snapshot_before` matches. Default: derived from the tool's name.
+   */
+  op?: string;
   args: ActionArgs & Record<string, unknown>;
   vmid: number;
   node?: string;
@@ -94,7 +101,13 @@ export async function runGuestAction(
   try {
     // One change per guest at a time: claimed before the state is read, so a racing
     // second call cannot also see "running" and send its own stop.
-    if (!spec.args.dry_run) release = claimGuest(clusterKey(ctx), spec.vmid, spec.tool);
+    if (!spec.args.dry_run) {
+      release = claimGuest(
+        clusterKey(ctx),
+        spec.vmid,
+        spec.op ? `${spec.tool} ${spec.op}` : spec.tool,
+      );
+    }
     g = await resolveGuest(ctx, {
       vmid: spec.vmid,
       node: spec.node,
@@ -119,8 +132,13 @@ export async function runGuestAction(
     // call: a call PVE would refuse is refused before the user is asked anything.
     const live = !draft.unchanged &&
       (spec.args.dry_run || !checks.some((c) => c.verdict === "fail"));
-    const safety = live
-      ? await planSafetySnapshot(ctx, g, spec.tool, spec.args.safety_snapshot)
+    const safety = live && !draft.isSnapshot
+      ? await planSafetySnapshot(
+        ctx,
+        g,
+        spec.op ? [spec.op, spec.tool] : spec.tool,
+        spec.args.safety_snapshot,
+      )
       : undefined;
     const calls = safety ? [safety.call, ...draft.calls] : draft.calls;
     if (safety) checks.push(safety.check);
@@ -213,7 +231,7 @@ export async function runGuestAction(
 function refusedPlan(spec: ActionSpec, why: string): ActionResult {
   return {
     tool: spec.tool,
-    action: spec.tool,
+    action: spec.op ?? spec.tool,
     target: { vmid: spec.vmid, node: spec.node ?? "", type: spec.expect ?? "qemu", name: null },
     result: "dry-run",
     verdict: "would be refused",

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts ignore
- * const audit = auditFor(ctx, { tool: "start_vm", args }, extra);
+ * const audit = auditFor(ctx, { tool: "guest_power", args }, extra);
  * await audit({ outcome: "ok", target: { node: "pve1", vmid: 100 }, upid });
  * ```
  *

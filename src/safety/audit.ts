@@ -92,15 +92,8 @@ export async function lineHash(line: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Discards records (no audit file configured); the logger still notes each mutation. */
-export class NullAuditLog implements AuditSink {
-  record(): Promise<void> {
-    return Promise.resolve();
-  }
-  ready(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+// In its own light module so that start-up need not load this one.
+export { NullAuditLog } from "./audit_sink.ts";
 
 /** Options of a {@linkcode FileAuditLog}. */
 export interface FileAuditOptions {

@@ -11,7 +11,7 @@
  * ```ts
  * import { confirmAction } from "./confirm.ts";
  * const c = confirmAction({ destructive: true, required: true, dryRun: false,
- *   confirmArg: undefined, channel: undefined, tool: "stop_vm",
+ *   confirmArg: undefined, channel: undefined, tool: "guest_power",
  *   question: "Hard-stop VM 100 (web01) on pve1?", title: "Stop VM 100" });
  * console.log(c.check.verdict); // "fail": the client cannot ask and confirm is absent
  * ```

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { asString, guestVmid } from "../proxmox/lenient.ts";
+import { asString, guestKind, guestVmid } from "../proxmox/lenient.ts";
 
 /** How long a sighting is used (guests migrate; the status read checks it anyway). */
 export const LOCATOR_TTL_MS = 30_000;
@@ -40,8 +40,9 @@ export function rememberGuests(
   for (const r of rows) {
     const vmid = guestVmid(r);
     const node = asString(r.node);
-    if (vmid === undefined || !node || (r.type !== "qemu" && r.type !== "lxc")) continue;
-    byVmid.set(vmid, { node, type: r.type });
+    const type = guestKind(r);
+    if (vmid === undefined || !node || !type) continue;
+    byVmid.set(vmid, { node, type });
   }
   maps.set(pve, { at: now, byVmid });
 }

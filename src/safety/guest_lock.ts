@@ -9,14 +9,14 @@
  * @example
  * ```ts
  * import { claimGuest } from "./guest_lock.ts";
- * const release = claimGuest("pve1:8006", 100, "stop_vm");
+ * const release = claimGuest("pve1:8006", 100, "guest_power stop");
  * try {
- *   claimGuest("pve1:8006", 100, "start_vm");
+ *   claimGuest("pve1:8006", 100, "guest_power start");
  * } catch (e) {
  *   console.log((e as Error).message.startsWith("VMID 100 is busy")); // true
  * }
  * release();
- * claimGuest("pve1:8006", 100, "start_vm")(); // free again
+ * claimGuest("pve1:8006", 100, "guest_power start")(); // free again
  * ```
  *
  * @module

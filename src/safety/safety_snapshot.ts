@@ -63,12 +63,23 @@ export function safetySnapshotName(key: string, now = new Date()): string {
   return `mcp-pre-${action}-${stamp}`;
 }
 
-/** Whether this call wants a safety snapshot (the argument, or the configured list). */
-export function wantsSafetySnapshot(ctx: ToolContext, tool: string, arg: unknown): boolean {
+/**
+ * Whether this call wants a safety snapshot (the argument, or the configured list). `tool` is
+ * the tool's name, or the act and the tool's name when one tool does several (`stop`,
+ * `guest_power`): the list may name either.
+ */
+export function wantsSafetySnapshot(
+  ctx: ToolContext,
+  tool: string | readonly string[],
+  arg: unknown,
+): boolean {
   if (arg === true) return true;
   if (arg === false) return false;
   const list = (ctx.config.safety as { snapshot_before?: readonly string[] }).snapshot_before ?? [];
-  return list.includes(safetyKey(tool)) || list.includes(tool);
+  const names = typeof tool === "string" ? [tool] : tool;
+  // Keys on both sides: an entry naming a first-release tool (rollback_snapshot, stop_vm)
+  // matches its action's key as it always did.
+  return names.some((n) => list.some((l) => l === n || safetyKey(l) === safetyKey(n)));
 }
 
 /**
@@ -78,12 +89,13 @@ export function wantsSafetySnapshot(ctx: ToolContext, tool: string, arg: unknown
 export async function planSafetySnapshot(
   ctx: ToolContext,
   g: SnapGuest,
-  tool: string,
+  tool: string | readonly string[],
   arg: unknown,
   now = new Date(),
 ): Promise<SafetySnapshotPlan | undefined> {
-  if (!wantsSafetySnapshot(ctx, tool, arg) || tool === "create_snapshot") return undefined;
-  const key = safetyKey(tool);
+  if (!wantsSafetySnapshot(ctx, tool, arg)) return undefined;
+  const names = typeof tool === "string" ? [tool] : tool;
+  const key = safetyKey(names[0]);
   const name = safetySnapshotName(key, now);
   const label = guestLabel(g);
   const [config, storages] = await Promise.all([
@@ -110,16 +122,16 @@ export async function planSafetySnapshot(
         node: g.node,
         vmid: g.vmid,
         snapname: name,
-        description: `safety snapshot by proxmox-mcp before ${tool}`,
+        description: `safety snapshot by proxmox-mcp before ${names.join(" of ")}`,
       },
     },
-    rollback: `rollback_snapshot with vmid ${g.vmid}, snapname "${name}" (then delete_snapshot ` +
-      "once the change is known good)",
+    rollback: `guest_snapshot action rollback, vmid ${g.vmid}, snapname "${name}" (then ` +
+      "action delete once the change is known good)",
     check: {
       check: "safety snapshot",
       verdict: "pass",
       detail: `snapshot ${name} of ${label} is taken first (disks and config, no RAM); undo ` +
-        `with rollback_snapshot vmid ${g.vmid} snapname ${name}`,
+        `with guest_snapshot action rollback, vmid ${g.vmid}, snapname ${name}`,
     },
   };
   if (blockers.length) {
@@ -166,7 +178,7 @@ export async function takeSafetySnapshot(
       : "was no longer waited for";
     throw new ActionRefused(
       `the safety snapshot ${plan.name} (task ${upid}) ${why}, so the action itself was NOT ` +
-        "started. Check the task log (get_task_log), then try again.",
+        "started. Check the task log (get_task_status), then try again.",
     );
   }
   return { upid };

@@ -7,7 +7,7 @@
  * @example
  * ```ts ignore
  * import { resolveGuest } from "./target.ts";
- * const g = await resolveGuest(ctx, { vmid: 100, expect: "qemu", tool: "start_vm" });
+ * const g = await resolveGuest(ctx, { vmid: 100, node: "pve1" });
  * console.log(g.node, g.status); // "pve1" "running"
  * ```
  *
@@ -15,7 +15,15 @@
  */
 
 import type { ToolContext } from "../core/context.ts";
-import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../proxmox/lenient.ts";
+import {
+  asArray,
+  asBool,
+  asNumber,
+  asString,
+  asTags,
+  guestKind,
+  guestVmid,
+} from "../proxmox/lenient.ts";
 import { locateGuest, rememberGuests } from "./guest_locator.ts";
 
 /** A guest as the cluster's status cache knows it. */
@@ -100,13 +108,17 @@ async function directLookup(
 
 /** Looks the guest up cluster-wide; refuses a wrong node, wrong type or unknown VMID. */
 export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Promise<GuestTarget> {
-  if (opts.node !== undefined && opts.expect) {
-    const direct = await directLookup(ctx, opts.vmid, opts.node, opts.expect);
-    if (direct) return direct;
-  }
   // Seen in the last seconds: its own status confirms node and type (guest_locator.ts).
-  const seen = opts.node === undefined ? locateGuest(ctx.pve, opts.vmid) : undefined;
-  if (seen && (!opts.expect || opts.expect === seen.type)) {
+  const seen = locateGuest(ctx.pve, opts.vmid);
+  if (opts.node !== undefined) {
+    // The node is known: the guest's own status, of the expected or last seen kind, else of
+    // both kinds at once (one round trip; the wrong kind's read fails and is dropped).
+    const kind = opts.expect ?? (seen?.node === opts.node ? seen.type : undefined);
+    const kinds = kind ? [kind] : (["qemu", "lxc"] as const);
+    const found = await Promise.all(kinds.map((k) => directLookup(ctx, opts.vmid, opts.node!, k)));
+    const direct = found.find((g) => g !== undefined);
+    if (direct) return direct;
+  } else if (seen && (!opts.expect || opts.expect === seen.type)) {
     const direct = await directLookup(ctx, opts.vmid, seen.node, seen.type);
     if (direct) return direct;
   }
@@ -115,13 +127,11 @@ export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Prom
     "GET /cluster/resources",
   );
   rememberGuests(ctx.pve, rows);
-  const row = rows.find((r) =>
-    guestVmid(r) === opts.vmid && (r.type === "qemu" || r.type === "lxc")
-  );
+  const row = rows.find((r) => guestVmid(r) === opts.vmid && guestKind(r) !== undefined);
   if (!row) {
     throw new ActionRefused(
       `No VM or container with VMID ${opts.vmid} in this cluster (or the token lacks ` +
-        `VM.Audit on /vms/${opts.vmid}, which hides it). get_vms and get_containers list the ` +
+        `VM.Audit on /vms/${opts.vmid}, which hides it). get_vms lists the ` +
         "guests this token can see.",
       "not-found",
     );
@@ -129,7 +139,7 @@ export async function resolveGuest(ctx: ToolContext, opts: ResolveOptions): Prom
   const g: GuestTarget = {
     vmid: opts.vmid,
     node: asString(row.node) ?? "?",
-    type: row.type as "qemu" | "lxc",
+    type: guestKind(row)!,
     name: asString(row.name) ?? null,
     status: asString(row.status) ?? "unknown",
     lock: asString(row.lock) ?? null,

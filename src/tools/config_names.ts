@@ -23,6 +23,7 @@ import { closest, ConfigError, type ConfigProblem } from "../config/errors.ts";
 import { isMutating } from "../core/tool.ts";
 import { safetyKey } from "../safety/safety_snapshot.ts";
 import { ALL_TOOLS, TOOLSETS } from "./index.ts";
+import { actionAliasNames } from "./aliases.ts";
 
 /** The parts of a configuration this checks. */
 export interface ToolNameSettings {
@@ -32,8 +33,16 @@ export interface ToolNameSettings {
 
 /** Action keys and tool names `safety.snapshot_before` may name: the mutating tools'. */
 export function snapshotActionNames(): string[] {
-  const mutating = ALL_TOOLS.filter(isMutating).map((t) => t.name);
-  return [...new Set([...mutating.map(safetyKey), ...mutating])].sort();
+  const mutating = ALL_TOOLS.filter(isMutating);
+  // Old names (rollback_snapshot, stop_vm) still work: they match their action's key.
+  return [...new Set([...actionKeys(), ...mutating.map((t) => t.name), ...actionAliasNames()])]
+    .sort();
+}
+
+/** The short action keys: a tool's own list (guest_power: start, stop, …), else its name's. */
+function actionKeys(): string[] {
+  const keys = ALL_TOOLS.filter(isMutating).flatMap((t) => t.safetyKeys ?? [safetyKey(t.name)]);
+  return [...new Set(keys)].sort();
 }
 
 function unknown(
@@ -61,9 +70,10 @@ export function toolNameProblems(config: ToolNameSettings): ConfigProblem[] {
     ...unknown(
       "tools.disabled_tools",
       config.tools.disabled_tools ?? [],
-      ALL_TOOLS.map((t) => t.name),
+      // An old name of one action (stop_vm) switches off that action of the merged tool.
+      [...ALL_TOOLS.map((t) => t.name), ...actionAliasNames()],
       "a tool",
-      ["the names `proxmox-mcp tools` lists"],
+      ["the names `proxmox-mcp tools` lists, or an old name of one action such as stop_vm"],
     ),
     ...unknown(
       "safety.snapshot_before",
@@ -71,8 +81,7 @@ export function toolNameProblems(config: ToolNameSettings): ConfigProblem[] {
       snapshotActionNames(),
       "an action or tool",
       // The short action keys; the full tool names are accepted too but would drown the message.
-      [...new Set(ALL_TOOLS.filter(isMutating).map((t) => safetyKey(t.name)))].sort()
-        .concat("or any mutating tool name"),
+      actionKeys().concat("or any mutating tool name"),
     ),
   ];
 }

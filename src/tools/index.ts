@@ -16,11 +16,10 @@ import type { AnyTool } from "../core/tool.ts";
 import { isMutating } from "../core/tool.ts";
 import { getNodes, getNodeStatus } from "./core/nodes.ts";
 import { getVms } from "./core/vms.ts";
-import { getContainers } from "./core/containers.ts";
 import { getStorage } from "./core/storage.ts";
 import { getClusterStatus } from "./core/cluster.ts";
 import { getGuest } from "./core/guest.ts";
-import { LIFECYCLE_TOOLS } from "./lifecycle/lifecycle.ts";
+import { guestPower } from "./lifecycle/lifecycle.ts";
 import { SNAPSHOT_TOOLS } from "./snapshots/snapshots.ts";
 import { TASK_TOOLS } from "./tasks/tasks.ts";
 import { executeVmCommand } from "./console/console.ts";
@@ -35,11 +34,10 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   getNodes,
   getNodeStatus,
   getVms,
-  getContainers,
   getStorage,
   getClusterStatus,
   getGuest,
-  ...LIFECYCLE_TOOLS,
+  guestPower,
   ...SNAPSHOT_TOOLS,
   ...TASK_TOOLS,
   executeVmCommand,

@@ -17,6 +17,7 @@ import type { AnyTool, ToolExtra } from "../core/tool.ts";
 import { NeedsConfirmation } from "../core/confirm_channel.ts";
 import { PveError } from "../proxmox/errors.ts";
 import { resolveNaturalArgs } from "./natural_args.ts";
+import { disabledActions } from "./aliases.ts";
 
 /** A tool's answer, shaped as MCP's CallToolResult (without any SDK type). */
 export interface ToolResult {
@@ -47,6 +48,17 @@ export async function invokeTool(
   extra?: ToolExtra,
 ): Promise<ToolResult> {
   const started = performance.now();
+  const off = disabledActions(tool.name, ctx.config.tools.disabled_tools ?? []);
+  if (typeof args.action === "string" && off.has(args.action)) {
+    return {
+      content: [{
+        type: "text",
+        text: `${tool.name} action ${args.action} is switched off on this server ` +
+          "(tools.disabled_tools). Nothing was done.",
+      }],
+      isError: true,
+    };
+  }
   try {
     // withCall: the read cache lives while tool calls run (src/proxmox/cache.ts).
     // Guest names and node spellings become exact here, inside the call's cluster and cache.

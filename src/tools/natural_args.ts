@@ -20,7 +20,7 @@
 import type { ToolContext } from "../core/context.ts";
 import type { AnyTool } from "../core/tool.ts";
 import { closest } from "../config/errors.ts";
-import { asArray, asString, guestVmid } from "../proxmox/lenient.ts";
+import { asArray, asString, guestKind, guestVmid } from "../proxmox/lenient.ts";
 import { rememberGuests } from "../safety/guest_locator.ts";
 import { isGuestRef, isNodeRef } from "./schemas.ts";
 import type { z } from "zod/v4";
@@ -75,7 +75,7 @@ export async function vmidOfName(ctx: ToolContext, field: string, name: string):
   const rows = asArray(
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
-  ).filter((r) => r.type === "qemu" || r.type === "lxc");
+  ).filter((r) => guestKind(r) !== undefined);
   rememberGuests(ctx.pve, rows);
   const named = (exact: boolean) =>
     rows.filter((r) => {
@@ -99,7 +99,7 @@ export async function vmidOfName(ctx: ToolContext, field: string, name: string):
   throw new ArgumentError(
     field,
     `no guest named "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}: give its VMID or ` +
-      "name as get_vms / get_containers list them (the token may also lack VM.Audit on it)",
+      "name as get_vms lists them (the token may also lack VM.Audit on it)",
   );
 }
 

@@ -101,7 +101,11 @@ export function looseEnum<const T extends readonly [string, ...string[]]>(
     (v) => (typeof v === "string" ? lower.get(v.toLowerCase()) ?? v : v),
     z.enum(values as unknown as [T[number], ...T[number][]], {
       error: (iss) =>
-        `${JSON.stringify(iss.input)?.slice(0, 80)} is not one of ${values.join(", ")}`,
+        `${
+          iss.input === undefined
+            ? "required,"
+            : `${JSON.stringify(iss.input)?.slice(0, 80)} is not`
+        } one of ${values.join(", ")}`,
     }),
   );
 }

@@ -40,14 +40,18 @@ Deno.test("an audit file that cannot be written refuses changes; dry runs still 
       let r: any;
       const reqs = await requestsDuring(
         sim,
-        async () => (r = await call(srv, "stop_vm", { vmid: 100, confirm: true })),
+        async () => (r = await call(srv, "guest_power", {
+          action: "stop",
+          vmid: 100,
+          confirm: true,
+        })),
       );
       assert(r.isError, textOf(r));
       assertStringIncludes(textOf(r), `the audit trail ${audit.file} cannot be written`);
       assertStringIncludes(textOf(r), "no change is made without a record");
       assertEquals(mutations(reqs), []);
       assertEquals(sim.state.guests.get(100)!.status, "running");
-      const dry = await call(srv, "stop_vm", { vmid: 100, dry_run: true });
+      const dry = await call(srv, "guest_power", { action: "stop", vmid: 100, dry_run: true });
       assert(!dry.isError, textOf(dry));
     } finally {
       await srv.close();
@@ -75,8 +79,8 @@ Deno.test("two racing stops of one VM: one stop is sent, the other is refused as
       let results: any[] = [];
       const reqs = await requestsDuring(sim, async () => {
         results = await Promise.all([
-          call(srv, "stop_vm", { vmid: 100, confirm: true }),
-          call(srv, "stop_vm", { vmid: 100, confirm: true }),
+          call(srv, "guest_power", { action: "stop", vmid: 100, confirm: true }),
+          call(srv, "guest_power", { action: "stop", vmid: 100, confirm: true }),
         ]);
       });
       const stops = mutations(reqs).filter((q) => q.path.endsWith("/status/stop"));
@@ -85,15 +89,16 @@ Deno.test("two racing stops of one VM: one stop is sent, the other is refused as
       assertEquals(refused.length, 1, results.map(textOf).join("\n---\n"));
       assertStringIncludes(
         textOf(refused[0]),
-        "VMID 100 is busy: stop_vm on it is still in progress",
+        "VMID 100 is busy: guest_power stop on it is still in progress",
       );
       assertEquals(sim.state.guests.get(100)!.status, "stopped");
       const lines = await auditLines(auditFile);
       assertEquals(lines.map((l) => l.outcome).sort(), ["ok", "refused"]);
       assertEquals(lines.map((l) => l.actor), ["stdio", "stdio"]);
+      assertEquals(lines.map((l) => l.tool), ["guest_power", "guest_power"]);
       assertEquals(lines.find((l) => l.outcome === "ok").confirmed_by, "model");
       // Released afterwards: the next change goes through.
-      const start = await call(srv, "start_vm", { vmid: 100 });
+      const start = await call(srv, "guest_power", { action: "start", vmid: 100 });
       assert(!start.isError, textOf(start));
     } finally {
       await srv.close();

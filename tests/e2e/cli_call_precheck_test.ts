@@ -1,7 +1,8 @@
 /**
  * `proxmox-mcp call` goes through the same pre-checks as an MCP call: an
- * auditor token's `call stop_vm` is refused before the POST is sent (it used
- * to send it and relay PVE's 403).
+ * auditor token's `call guest_power` stop is refused before the POST is sent
+ * (it used to send it and relay PVE's 403). Scripts are where old names live
+ * on, and the CLI resolves them itself, so `call stop_vm` is checked too.
  */
 
 import { assertEquals, assertStringIncludes } from "../support/assert.ts";
@@ -17,18 +18,17 @@ Deno.test("CLI call: a token without the privilege is refused before anything is
   try {
     const cfg = `${dir}/config.json`;
     await Deno.writeTextFile(cfg, JSON.stringify(configFor(sim, AUDITOR)));
-    const r = await runCli([
-      "call",
-      "stop_vm",
-      "--config",
-      cfg,
-      "--args",
-      JSON.stringify({ vmid: 100, confirm: true }),
-    ]);
-    assertEquals(r.code, 1, r.stdout + r.stderr);
-    assertStringIncludes(r.stderr, "VM.PowerMgmt");
-    assertEquals(mutations(sim.requests), [], "no POST reached PVE");
-    assertEquals(sim.state.guests.get(100)!.status, "running");
+    const calls: Array<[string, Record<string, unknown>]> = [
+      ["guest_power", { action: "stop", vmid: 100, confirm: true }],
+      ["stop_vm", { vmid: 100, confirm: true }],
+    ];
+    for (const [name, args] of calls) {
+      const r = await runCli(["call", name, "--config", cfg, "--args", JSON.stringify(args)]);
+      assertEquals(r.code, 1, r.stdout + r.stderr);
+      assertStringIncludes(r.stderr, "VM.PowerMgmt");
+      assertEquals(mutations(sim.requests), [], `${name}: no POST reached PVE`);
+      assertEquals(sim.state.guests.get(100)!.status, "running");
+    }
   } finally {
     await sim.close();
     await Deno.remove(dir, { recursive: true });

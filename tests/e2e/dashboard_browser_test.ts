@@ -131,7 +131,11 @@ Deno.test({
     assertStringIncludes(status, "shutdown VM 100");
     const audit = await auditLines(auditFile);
     const last = audit.at(-1);
-    assertEquals(last.tool, "shutdown_vm");
+    assertEquals([last.tool, last.args?.action, last.target?.vmid], [
+      "guest_power",
+      "shutdown",
+      100,
+    ]);
     assertEquals(last.detail?.origin, "app");
 
     // Theme from the host: dark switches the page's palette.

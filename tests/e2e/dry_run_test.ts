@@ -6,6 +6,9 @@
  * target in the simulator (a small hint table covers what cannot be guessed),
  * and each dry run must reach PVE with GETs only. A new mutating tool is
  * covered without touching this file; one without `dry_run` fails loudly.
+ * A tool whose `action` picks the act (guest_power, guest_snapshot) is run
+ * once per action its schema lists, on a VM and, where it serves both kinds,
+ * on a container.
  * Also: the plan's content (privileges per call, confirmation, the outcome
  * sentence, verdicts instead of errors) and the latency a dry run adds.
  */
@@ -24,9 +27,12 @@ function hints(sim: Simulator): Record<string, Record<string, unknown>> {
   const backup = insightOf(sim.state).backups.find((b) => b.type === "qemu")!;
   const archive = backupVolid(sim.state, backup);
   return {
-    rollback_snapshot: { vmid: 100, snapname: "pre_upgrade" },
-    delete_snapshot: { vmid: 100, snapname: "after_upgrade" },
-    create_snapshot: { vmid: 100, snapname: "dryrun_check" },
+    "guest_snapshot create": { vmid: 100, snapname: "dryrun_check" },
+    "guest_snapshot rollback": { vmid: 100, snapname: "pre_upgrade" },
+    "guest_snapshot delete": { vmid: 100, snapname: "after_upgrade" },
+    "guest_snapshot create lxc": { vmid: 200 },
+    "guest_snapshot rollback lxc": { vmid: 200, snapname: "clean" },
+    "guest_snapshot delete lxc": { vmid: 200, snapname: "clean" },
     execute_vm_command: { node: "pve1", vmid: 100, command: "uptime" },
     create_vm: {
       node: "pve1",
@@ -90,6 +96,24 @@ function argsFor(tool: any, hint: Record<string, Record<string, unknown>>) {
   return { ...args, ...hint[tool.name], dry_run: true };
 }
 
+/** Tools that serve VMs and containers alike: each action is also run on a container. */
+const BOTH_KINDS = new Set(["guest_power", "guest_snapshot"]);
+
+/** The dry runs of one tool: one, or one per action (and kind) when `action` picks the act. */
+function casesFor(
+  tool: any,
+  hint: Record<string, Record<string, unknown>>,
+): Record<string, unknown>[] {
+  const base = argsFor(tool, hint);
+  const actions: string[] | undefined = tool.inputSchema?.properties?.action?.enum;
+  if (!actions) return [base];
+  return actions.flatMap((action) => {
+    const key = `${tool.name} ${action}`;
+    const vm = { ...base, action, ...hint[key] };
+    return BOTH_KINDS.has(tool.name) ? [vm, { ...vm, vmid: 200, ...hint[`${key} lxc`] }] : [vm];
+  });
+}
+
 const CONFIG = {
   tools: { enabled_toolsets: ["provisioning", "backups"] },
   console: { enabled: true },
@@ -105,7 +129,11 @@ Deno.test("dry run: every mutating tool sends GETs only, and the plan says what 
     const mutating = tools.filter((x: any) => x.annotations?.readOnlyHint === false);
 
     await t.step("every mutating tool accepts dry_run", () => {
-      assert(mutating.length >= 20, `only ${mutating.length} mutating tools listed`);
+      assert(mutating.length >= 16, `only ${mutating.length} mutating tools listed`);
+      for (const name of BOTH_KINDS) {
+        const tool = mutating.find((x) => x.name === name);
+        assert((tool?.inputSchema as any)?.properties?.action?.enum?.length >= 3, name);
+      }
       const without = mutating.filter((x: any) =>
         !("dry_run" in (x.inputSchema?.properties ?? {}))
       );
@@ -113,25 +141,29 @@ Deno.test("dry run: every mutating tool sends GETs only, and the plan says what 
     });
 
     for (const tool of mutating) {
-      await t.step(`${tool.name}: dry run sends no request but GETs`, async () => {
-        const args = argsFor(tool, hints(sim));
-        let r: any;
-        const reqs = await requestsDuring(sim, async () => (r = await call(s, tool.name, args)));
-        const writes = reqs.filter((q) => q.method !== "GET");
-        assertEquals(
-          writes.map((q) => `${q.method} ${q.path}`),
-          [],
-          `${tool.name} sent changes in a dry run`,
-        );
-        assert(!r.isError, `${tool.name} ${JSON.stringify(args)}: ${textOf(r)}`);
-        const sc = r.structuredContent ?? {};
-        assert(sc.result === "dry-run" || sc.dry_run === true, `${tool.name}: ${textOf(r)}`);
-        assertRequestsValid(reqs);
-      });
+      for (const args of casesFor(tool, hints(sim))) {
+        const what = [tool.name, args.action, args.action && `vmid ${args.vmid}`]
+          .filter(Boolean).join(" ");
+        await t.step(`${what}: dry run sends no request but GETs`, async () => {
+          let r: any;
+          const reqs = await requestsDuring(sim, async () => (r = await call(s, tool.name, args)));
+          const writes = reqs.filter((q) => q.method !== "GET");
+          assertEquals(
+            writes.map((q) => `${q.method} ${q.path}`),
+            [],
+            `${tool.name} sent changes in a dry run`,
+          );
+          assert(!r.isError, `${tool.name} ${JSON.stringify(args)}: ${textOf(r)}`);
+          const sc = r.structuredContent ?? {};
+          assert(sc.result === "dry-run" || sc.dry_run === true, `${tool.name}: ${textOf(r)}`);
+          if (args.action) assertEquals(sc.tool, tool.name);
+          assertRequestsValid(reqs);
+        });
+      }
     }
 
     await t.step("the plan: privileges per call, confirmation, the outcome in words", async () => {
-      const r: any = await call(s, "stop_vm", { vmid: 101, dry_run: true });
+      const r: any = await call(s, "guest_power", { action: "stop", vmid: 101, dry_run: true });
       const sc = r.structuredContent;
       assertEquals(sc.verdict, "would run");
       assertEquals(sc.plan.map((p: any) => `${p.method} ${p.path}`), [
@@ -146,11 +178,19 @@ Deno.test("dry run: every mutating tool sends GETs only, and the plan says what 
     });
 
     await t.step("a failing precondition is the verdict, not an error", async () => {
-      const locked: any = await call(s, "shutdown_vm", { vmid: 102, dry_run: true });
+      const locked: any = await call(s, "guest_power", {
+        action: "shutdown",
+        vmid: 102,
+        dry_run: true,
+      });
       assert(!locked.isError, textOf(locked));
       assertEquals(locked.structuredContent.verdict, "would be refused");
       assertStringIncludes(locked.structuredContent.message, "locked (backup)");
-      const missing: any = await call(s, "start_vm", { vmid: 4242, dry_run: true });
+      const missing: any = await call(s, "guest_power", {
+        action: "start",
+        vmid: 4242,
+        dry_run: true,
+      });
       assert(!missing.isError, textOf(missing));
       assertEquals(missing.structuredContent.verdict, "would be refused");
       assertStringIncludes(missing.structuredContent.message, "No VM or container with VMID 4242");
@@ -173,7 +213,7 @@ Deno.test("dry run: a privilege the token lacks is named per call with the pveum
     config: { tools: { hide_unpermitted: false } },
   });
   try {
-    const r: any = await call(srv, "start_vm", { vmid: 105, dry_run: true });
+    const r: any = await call(srv, "guest_power", { action: "start", vmid: 105, dry_run: true });
     assert(!r.isError, textOf(r));
     const sc = r.structuredContent;
     assertEquals(sc.verdict, "would be refused");
@@ -202,11 +242,12 @@ Deno.test("dry run: the extra latency over a plain read (median of 15)", async (
       return ms.sort((a, b) => a - b)[7];
     };
     await call(srv, "get_guest", { vmid: 101 }); // warm up both paths
-    await call(srv, "stop_vm", { vmid: 101, dry_run: true });
+    const stop = { action: "stop", vmid: 101, dry_run: true };
+    await call(srv, "guest_power", stop);
     const read = await median(() => call(srv, "get_guest", { vmid: 101 }));
-    const dry = await median(() => call(srv, "stop_vm", { vmid: 101, dry_run: true }));
+    const dry = await median(() => call(srv, "guest_power", stop));
     console.log(
-      `dry-run latency: stop_vm dry_run median ${dry.toFixed(1)} ms, get_guest median ` +
+      `dry-run latency: guest_power stop dry_run median ${dry.toFixed(1)} ms, get_guest median ` +
         `${read.toFixed(1)} ms, extra ${(dry - read).toFixed(1)} ms`,
     );
     assert(dry < read + 250, `a dry run costs little more than a read (${dry} vs ${read})`);

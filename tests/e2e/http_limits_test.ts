@@ -37,9 +37,13 @@ Deno.test("no-token loopback server: only its own origin may call, not another l
   withHttp({}, async (s, sim) => {
     const before = sim.requests.length;
     for (const origin of ["http://127.0.0.1:3000", "http://localhost:6274", "null"]) {
-      const r = await rawPost(s.url, toolCall("stop_vm", { vmid: 100, confirm: true }), {
-        Origin: origin,
-      });
+      const r = await rawPost(
+        s.url,
+        toolCall("guest_power", { action: "stop", vmid: 100, confirm: true }),
+        {
+          Origin: origin,
+        },
+      );
       assertEquals(r.status, 403, origin);
       assertStringIncludes(await r.text(), "http.allowed_origins");
     }

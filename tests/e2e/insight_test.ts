@@ -50,8 +50,9 @@ Deno.test("insight tools, prompts and resource over stdio", async (t) => {
       for (const name of mine) {
         const tool = tools.find((x) => x.name === name);
         assert(tool, `${name} listed`);
+        // The title is the entry's own; annotations carry the four hints and nothing else.
+        assert((tool.title ?? "").length > 0, `${name} has a title`);
         assertEquals(tool.annotations, {
-          title: tool.annotations?.title,
           readOnlyHint: true,
           destructiveHint: false,
           idempotentHint: true,

@@ -63,7 +63,11 @@ Deno.test("confirmation through MCP elicitation (real SDK client)", async (t) =>
         const reqs = await requestsDuring(
           sim,
           // confirm: true from the model does not replace the user's answer.
-          async () => (r = await call(s, "stop_vm", { vmid: 100, confirm: true })),
+          async () => (r = await call(s, "guest_power", {
+            action: "stop",
+            vmid: 100,
+            confirm: true,
+          })),
         );
         assert(r.isError);
         assertStringIncludes(textOf(r), "the user answered decline");
@@ -73,7 +77,7 @@ Deno.test("confirmation through MCP elicitation (real SDK client)", async (t) =>
         assertEquals(asked[0].requestedSchema.properties.confirm.type, "boolean");
         assertEquals(sim.state.guests.get(100)!.status, "running");
         const line = (await auditLines(auditFile)).at(-1);
-        assertEquals([line.tool, line.outcome], ["stop_vm", "refused"]);
+        assertEquals([line.tool, line.outcome], ["guest_power", "refused"]);
         assertStringIncludes(line.client, "e2e-test/");
       });
 
@@ -83,7 +87,7 @@ Deno.test("confirmation through MCP elicitation (real SDK client)", async (t) =>
           let r: any;
           const reqs = await requestsDuring(
             sim,
-            async () => (r = await call(s, "reset_vm", { vmid: 100 })),
+            async () => (r = await call(s, "guest_power", { action: "reset", vmid: 100 })),
           );
           assert(r.isError, JSON.stringify(a));
           assertEquals(mutations(reqs), []);
@@ -93,7 +97,7 @@ Deno.test("confirmation through MCP elicitation (real SDK client)", async (t) =>
       await t.step("accepted: the action runs, without confirm in the arguments", async () => {
         answer = { action: "accept", content: { confirm: true } };
         const before = asked.length;
-        const r: any = await call(s, "stop_vm", { vmid: 100 });
+        const r: any = await call(s, "guest_power", { action: "stop", vmid: 100 });
         assert(!r.isError, textOf(r));
         assertEquals(asked.length, before + 1);
         assertEquals(r.structuredContent.confirmation, "asked the user (accepted)");
@@ -103,9 +107,9 @@ Deno.test("confirmation through MCP elicitation (real SDK client)", async (t) =>
 
       await t.step("non-destructive actions and no-ops never ask", async () => {
         const before = asked.length;
-        let r: any = await call(s, "start_vm", { vmid: 100 });
+        let r: any = await call(s, "guest_power", { action: "start", vmid: 100 });
         assertEquals(r.structuredContent.result, "done");
-        r = await call(s, "stop_container", { vmid: 201 }); // already stopped
+        r = await call(s, "guest_power", { action: "stop", vmid: 201 }); // already stopped
         assertEquals(r.structuredContent.result, "unchanged");
         assertEquals(asked.length, before);
       });
@@ -121,17 +125,38 @@ Deno.test("read-only mode: no mutating tool is offered or callable", async () =>
     try {
       const { tools } = await srv.client.listTools();
       const names = tools.map((x) => x.name);
-      for (const n of ["start_vm", "stop_container", "create_snapshot", "delete_snapshot"]) {
+      for (const n of ["guest_power", "guest_snapshot", "dashboard_action"]) {
         assert(!names.includes(n), `${n} is not offered`);
       }
       for (const n of ["get_guest", "list_snapshots", "list_tasks", "get_task_status"]) {
         assert(names.includes(n), `${n} is offered`);
       }
       assert(tools.every((x) => x.annotations?.readOnlyHint === true));
-      // Not offered means unknown: a protocol error (-32602) naming read-only mode.
-      const err = await call(srv, "start_vm", { vmid: 105 }).then(() => undefined, (e) => e);
-      assert(err instanceof Error && /-32602.*Unknown tool.*read-only/.test(err.message));
+      // Not offered means unknown: a protocol error (-32602) naming read-only mode. An old
+      // name is the merged tool, so it is refused the same way, never run.
+      const calls: Array<[string, Record<string, unknown>]> = [
+        ["guest_power", { action: "start", vmid: 105 }],
+        ["guest_snapshot", { action: "create", vmid: 100, snapname: "ro_test" }],
+        ["start_vm", { vmid: 105 }],
+        ["stop_container", { vmid: 200, confirm: true }],
+        ["create_snapshot", { vmid: 100, snapname: "ro_test" }],
+        ["rollback_snapshot", { vmid: 100, snapname: "pre_upgrade", confirm: true }],
+      ];
+      for (const [name, args] of calls) {
+        const err = await call(srv, name, args).then(() => undefined, (e) => e);
+        assert(err instanceof Error, `${name} is refused as a protocol error`);
+        assert(/-32602.*Unknown tool.*read-only/.test(err.message), err.message);
+        assertStringIncludes(err.message, `"${name}"`);
+      }
+      // Old names of read tools still answer.
+      const cts: any = await call(srv, "get_containers", {});
+      assert(!cts.isError, textOf(cts));
+      assert(cts.structuredContent.guests.length > 0, "containers listed");
+      assert(cts.structuredContent.guests.every((g: any) => g.type === "lxc"), textOf(cts));
       assertEquals(mutations(sim.requests), []);
+      assertEquals(sim.state.guests.get(105)!.status, "stopped");
+      assertEquals(sim.state.guests.get(200)!.status, "running");
+      assert(!sim.state.guests.get(100)!.snapshots.some((x) => x.name === "ro_test"));
     } finally {
       await srv.close();
     }
@@ -146,9 +171,17 @@ Deno.test("disabled toolsets are not offered", async () => {
     });
     try {
       const names = (await srv.client.listTools()).tools.map((x) => x.name);
-      assert(!names.some((n) => n.endsWith("_vm") || n.endsWith("_container")), names.join());
-      assert(!names.some((n) => n.includes("snapshot")), names.join());
+      for (const n of ["guest_power", "guest_snapshot", "list_snapshots"]) {
+        assert(!names.includes(n), `${n} is not offered: ${names.join()}`);
+      }
       assert(names.includes("list_tasks") && names.includes("get_guest"));
+      // Its old names cannot reach a switched-off tool either.
+      const err = await call(srv, "stop_vm", { vmid: 100, confirm: true }).then(
+        () => undefined,
+        (e) => e,
+      );
+      assert(err instanceof Error && /-32602.*Unknown tool.*"stop_vm"/.test(err.message));
+      assertEquals(mutations(sim.requests), []);
     } finally {
       await srv.close();
     }
@@ -162,7 +195,7 @@ Deno.test("privilege removed mid-session: PVE's 403 names privilege and path", a
     try {
       // The server's snapshot still says the token may; PVE now says no.
       delete token.acl["/"]["VM.PowerMgmt"];
-      const r: any = await call(srv, "start_vm", { vmid: 105 });
+      const r: any = await call(srv, "guest_power", { action: "start", vmid: 105 });
       assert(r.isError);
       assertStringIncludes(textOf(r), "VM.PowerMgmt");
       assertStringIncludes(textOf(r), "/vms/105");

@@ -76,7 +76,7 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
       assert("io.modelcontextprotocol/tasks" in d.result.capabilities.extensions);
       assert(typeof d.result.ttlMs === "number" && d.result.cacheScope === "private");
       const list = await call("tools/list", {});
-      assert(list.result.tools.some((x: any) => x.name === "stop_vm"));
+      assert(list.result.tools.some((x: any) => x.name === "guest_power"));
       assertEquals(list.result.cacheScope, "private", "fitted to the token");
       // App-only tools (the dashboard's buttons) reach only hosts that render MCP Apps.
       const names = (r: any) => r.result.tools.map((x: any) => x.name);
@@ -90,15 +90,18 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
   await t.step("a confirmed stop asks through input_required, then runs as a task", async () => {
     simActions(sim.state).next.push({ durationMs: 600 });
     const before = stops(sim).length;
-    const asked = await call("tools/call", { name: "stop_vm", arguments: { vmid: 100 } }, ASKING);
+    const asked = await call("tools/call", {
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 100 },
+    }, ASKING);
     assertEquals(asked.result.resultType, "input_required", JSON.stringify(asked));
     const q = asked.result.inputRequests.confirm;
     assertEquals(q.method, "elicitation/create");
     assert(/VM 100/.test(q.params.message));
     assertEquals(stops(sim).length, before, "nothing sent before the answer");
     const started = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 100 },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 100 },
       inputResponses: { confirm: { action: "accept", content: { confirm: true } } },
       requestState: asked.result.requestState,
     }, ASKING);
@@ -110,8 +113,8 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
     assertEquals(stops(sim).length, before + 1, "exactly one POST");
     // The same state again: refused, nothing sent.
     const replay = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 100 },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 100 },
       inputResponses: { confirm: { action: "accept", content: { confirm: true } } },
       requestState: asked.result.requestState,
     }, ASKING);
@@ -120,11 +123,15 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
   });
 
   await t.step("without the extension the same call completes inline", async () => {
-    await call("tools/call", { name: "start_vm", arguments: { vmid: 100 } }, {});
+    await call(
+      "tools/call",
+      { name: "guest_power", arguments: { action: "start", vmid: 100 } },
+      {},
+    );
     const before = stops(sim).length;
     const r = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 100, confirm: true },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 100, confirm: true },
     }, {});
     assertEquals(r.result.resultType, "complete", JSON.stringify(r).slice(0, 400));
     assertEquals(r.result.structuredContent.result, "done");
@@ -132,11 +139,15 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
   });
 
   await t.step("tasks/cancel stops the PVE task", async () => {
-    await call("tools/call", { name: "start_vm", arguments: { vmid: 100 } }, {});
+    await call(
+      "tools/call",
+      { name: "guest_power", arguments: { action: "start", vmid: 100 } },
+      {},
+    );
     simActions(sim.state).next.push({ durationMs: Infinity });
     const r = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 100, confirm: true },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 100, confirm: true },
     }, { tasks: true });
     assertEquals(r.result.resultType, "task", JSON.stringify(r));
     const c = await call("tasks/cancel", { taskId: r.result.taskId }, { tasks: true });
@@ -156,8 +167,8 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
     const noExt = await call("tasks/get", { taskId: "x" }, {});
     assertEquals(noExt.error?.code, -32021, JSON.stringify(noExt));
     const asked = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 101 },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 101 },
     }, ASKING);
     const state: string = asked.result.requestState;
     // Change one character of the MAC for certain (a different character, same alphabet).
@@ -165,15 +176,15 @@ async function scenario(t: Deno.TestContext, sim: Simulator, call: Call) {
     const flipped = state.slice(0, at) + (state[at] === "A" ? "B" : "A") + state.slice(at + 1);
     assert(flipped !== state);
     const tampered = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 101 },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 101 },
       inputResponses: { confirm: { action: "accept", content: { confirm: true } } },
       requestState: flipped,
     }, ASKING);
     assertEquals(tampered.error?.code, -32602, JSON.stringify(tampered));
     const otherArgs = await call("tools/call", {
-      name: "stop_vm",
-      arguments: { vmid: 102 },
+      name: "guest_power",
+      arguments: { action: "stop", vmid: 102 },
       inputResponses: { confirm: { action: "accept", content: { confirm: true } } },
       requestState: state,
     }, ASKING);
@@ -203,10 +214,13 @@ Deno.test("modern era over HTTP: owners, and replicas sharing the key", async (t
       "a task of one token is invisible to another; replica b answers a's id",
       async () => {
         simActions(sim.state).next.push({ durationMs: 300 });
-        await a.call("tools/call", { name: "start_vm", arguments: { vmid: 103 } }, {});
+        await a.call("tools/call", {
+          name: "guest_power",
+          arguments: { action: "start", vmid: 103 },
+        }, {});
         const r = await a.call("tools/call", {
-          name: "stop_vm",
-          arguments: { vmid: 103, confirm: true },
+          name: "guest_power",
+          arguments: { action: "stop", vmid: 103, confirm: true },
         }, { tasks: true });
         assertEquals(r.result.resultType, "task", JSON.stringify(r));
         const foreign = await a.as(OTHER)("tasks/get", { taskId: r.result.taskId }, ASKING);

@@ -77,7 +77,7 @@ Deno.test("modern HTTP: subscriptions/listen carries toolsListChanged on a privi
   try {
     const first = await httpCall(srv.url, undefined, "tools/list", {});
     const names = first.message.result.tools.map((t: any) => t.name);
-    assert(!names.includes("start_vm"), "an auditor token is not offered start_vm");
+    assert(!names.includes("guest_power"), "an auditor token is not offered guest_power");
     const listen = await listenHttp(srv.url);
     try {
       await until("the acknowledgement", () => listen.seen.length > 0);
@@ -91,7 +91,7 @@ Deno.test("modern HTTP: subscriptions/listen carries toolsListChanged on a privi
         () => listen.seen.some((m) => m.method === "notifications/tools/list_changed"),
       );
       const after = await httpCall(srv.url, undefined, "tools/list", {});
-      assert(after.message.result.tools.some((t: any) => t.name === "start_vm"));
+      assert(after.message.result.tools.some((t: any) => t.name === "guest_power"));
     } finally {
       await listen.close();
     }
@@ -113,7 +113,7 @@ Deno.test("modern stdio: the listen subscription hears toolsListChanged", async 
   const srv = spawnRaw({ configPath });
   try {
     const first = await stdioCall(srv, "tools/list", {});
-    assert(!first.result.tools.some((t: any) => t.name === "start_vm"));
+    assert(!first.result.tools.some((t: any) => t.name === "guest_power"));
     // The listen request stays open; its notifications arrive on stdout.
     const listening = stdioCall(srv, "subscriptions/listen", LISTEN).catch(() => undefined);
     await until(
@@ -126,7 +126,7 @@ Deno.test("modern stdio: the listen subscription hears toolsListChanged", async 
       () => srv.messages().some((m) => m.method === "notifications/tools/list_changed"),
     );
     const after = await stdioCall(srv, "tools/list", {});
-    assert(after.result.tools.some((t: any) => t.name === "start_vm"));
+    assert(after.result.tools.some((t: any) => t.name === "guest_power"));
     void listening;
   } finally {
     await srv.close();

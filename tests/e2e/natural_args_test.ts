@@ -67,7 +67,7 @@ Deno.test("natural arguments over stdio", async (t) => {
     });
 
     await t.step("a name can pick the target of a dry-run action", async () => {
-      const r = await call(srv, "start_vm", { vmid: "web02", dry_run: true });
+      const r = await call(srv, "guest_power", { action: "Start", vmid: "web02", dry_run: true });
       assert(!r.isError, textOf(r));
       assertStringIncludes(textOf(r), "101");
     });
@@ -83,6 +83,20 @@ Deno.test("natural arguments over stdio", async (t) => {
       assert(data(vms).guests.length > 0);
       // deno-lint-ignore no-explicit-any
       assert(data(vms).guests.every((g: any) => g.status === "running"));
+      const cts = await call(srv, "get_vms", { type: "CT" });
+      assert(!cts.isError, textOf(cts));
+      // deno-lint-ignore no-explicit-any
+      assert(data(cts).guests.length > 0 && data(cts).guests.every((g: any) => g.type === "lxc"));
+      const reboot = await call(srv, "guest_power", {
+        action: "Restart",
+        vmid: 100,
+        dry_run: true,
+      });
+      assert(!reboot.isError, textOf(reboot));
+      assertEquals(data(reboot).action, "reboot");
+      assertEquals(data(reboot).plan.map((p: { path: string }) => p.path), [
+        "/nodes/pve1/qemu/100/status/reboot",
+      ]);
     });
 
     await t.step("invalid values are refused naming field, value and allowed ones", async () => {

@@ -9,7 +9,7 @@ import { demoCluster, startSimulator, tokenWithRole } from "../../src/simulator/
 import { ToolListChangedNotificationSchema } from "../support/sdk_client.ts";
 import { assertRequestsValid } from "../support/schema_check.ts";
 
-const MUTATING_SAMPLE = ["start_vm", "stop_vm", "create_snapshot", "rollback_snapshot"];
+const MUTATING_SAMPLE = ["guest_power", "guest_snapshot"];
 
 Deno.test("an auditor token sees only tools it can use; a full token sees all", async () => {
   const sim = await startSimulator({
@@ -43,7 +43,7 @@ Deno.test("an auditor token sees only tools it can use; a full token sees all", 
     )!;
     Object.assign(vm, { status: "stopped", uptime: 0 });
     const posts = sim.requests.filter((q) => q.method !== "GET").length;
-    const hidden = await call(auditor, "start_vm", { vmid: vm.vmid });
+    const hidden = await call(auditor, "guest_power", { action: "start", vmid: vm.vmid });
     assert(hidden.isError);
     assertStringIncludes(textOf(hidden), "VM.PowerMgmt");
     assertStringIncludes(textOf(hidden), "pveum acl modify");
@@ -68,7 +68,7 @@ Deno.test("a privilege granted mid-session shows up as list_changed; a missing o
   });
   try {
     const before = (await srv.client.listTools()).tools.map((t) => t.name);
-    assert(!before.includes("start_vm"));
+    assert(!before.includes("guest_power"));
     changed = 0; // the first fit (before the first list) is not what this test waits for
     // Grant VM.PowerMgmt on one guest only.
     const candidates = [...sim.state.guests.values()].filter((g) =>
@@ -81,11 +81,14 @@ Deno.test("a privilege granted mid-session shows up as list_changed; a missing o
     while (changed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert(changed > 0, "list_changed arrived");
     const after = (await srv.client.listTools()).tools.map((t) => t.name);
-    assert(after.includes("start_vm"), "start_vm is offered once the token may start something");
+    assert(
+      after.includes("guest_power"),
+      "guest_power is offered once the token may power something",
+    );
 
     const posts = () => sim.requests.filter((r) => r.method !== "GET").length;
     const before2 = posts();
-    const refused = await call(srv, "start_vm", { vmid: other.vmid });
+    const refused = await call(srv, "guest_power", { action: "start", vmid: other.vmid });
     assert(refused.isError);
     const text = textOf(refused);
     assertStringIncludes(text, `lacks VM.PowerMgmt on /vms/${other.vmid}`);
@@ -95,7 +98,7 @@ Deno.test("a privilege granted mid-session shows up as list_changed; a missing o
     );
     assertEquals(posts(), before2, "nothing was sent to PVE for the refused call");
 
-    const ok = await call(srv, "start_vm", { vmid: vm.vmid });
+    const ok = await call(srv, "guest_power", { action: "start", vmid: vm.vmid });
     assert(!ok.isError, textOf(ok));
     assertEquals(posts(), before2 + 1, "the permitted call was sent once");
     assertRequestsValid(sim.requests);
@@ -111,9 +114,9 @@ Deno.test("with hide_unpermitted off, unusable tools stay listed with a note", a
   const srv = await startServer({ sim, token, config: { tools: { hide_unpermitted: false } } });
   try {
     const tools = (await srv.client.listTools()).tools;
-    const start = tools.find((t) => t.name === "start_vm");
-    assert(start, "listed");
-    assertStringIncludes(start.description ?? "", "holds none of VM.PowerMgmt");
+    const power = tools.find((t) => t.name === "guest_power");
+    assert(power, "listed");
+    assertStringIncludes(power.description ?? "", "holds none of VM.PowerMgmt");
   } finally {
     await srv.close();
     await sim.close();

@@ -76,7 +76,7 @@ Deno.test("provisioning story over stdio: clone → resize → NIC → start →
     });
 
     await t.step("start it", async () => {
-      await ok("start_vm", { vmid: 150 });
+      await ok("guest_power", { action: "start", vmid: 150 });
       assertEquals(sim.state.guests.get(150)!.status, "running");
     });
 
@@ -103,7 +103,7 @@ Deno.test("provisioning story over stdio: clone → resize → NIC → start →
     });
 
     await t.step("snapshot it", async () => {
-      await ok("create_snapshot", { vmid: 150, snapname: "pre_migrate" });
+      await ok("guest_snapshot", { action: "create", vmid: 150, snapname: "pre_migrate" });
       assertEquals(sim.state.guests.get(150)!.snapshots.map((x) => x.name), ["pre_migrate"]);
     });
 

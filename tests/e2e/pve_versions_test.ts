@@ -61,14 +61,12 @@ for (const v of MATRIX) {
         assert(probes.length <= 1, `one /version read, saw ${probes.length}`);
       });
 
-      await t.step("get_vms: every VM of the model", async () => {
+      await t.step("get_vms: every guest of the model, with its kind", async () => {
         const r: any = await call(s, "get_vms", { limit: 1000 });
         assert(!r.isError, textOf(r));
-        const want = [...sim.state.guests.values()].filter((g) => g.type === "qemu")
-          .map((g) => g.vmid).sort((a, b) => a - b);
-        const got = r.structuredContent.guests.map((x: any) => x.vmid).sort((a: any, b: any) =>
-          a - b
-        );
+        const want = [...sim.state.guests.values()].map((g) => [g.vmid, g.type])
+          .sort((a, b) => (a[0] as number) - (b[0] as number));
+        const got = r.structuredContent.guests.map((x: any) => [x.vmid, x.type]);
         assertEquals(got, want);
       });
 
@@ -134,11 +132,20 @@ for (const v of MATRIX) {
         assertEquals(r.structuredContent.exitstatus, task.exitstatus);
       });
 
-      await t.step("start_vm / stop_vm with dry_run send nothing", async () => {
+      await t.step("guest_power start / stop with dry_run send nothing", async () => {
         const reqs = await requestsDuring(sim, async () => {
-          const a: any = await call(s, "start_vm", { vmid: 105, dry_run: true });
+          const a: any = await call(s, "guest_power", {
+            action: "start",
+            vmid: 105,
+            dry_run: true,
+          });
           assert(!a.isError, textOf(a));
-          const b: any = await call(s, "stop_vm", { vmid: 100, dry_run: true, confirm: true });
+          const b: any = await call(s, "guest_power", {
+            action: "stop",
+            vmid: 100,
+            dry_run: true,
+            confirm: true,
+          });
           assert(!b.isError, textOf(b));
         });
         assertEquals(mutations(reqs).length, 0);
@@ -153,7 +160,7 @@ for (const v of MATRIX) {
           let r: any;
           const reqs = await requestsDuring(
             sim,
-            async () => (r = await call(s, "start_vm", { vmid: 105 })),
+            async () => (r = await call(s, "guest_power", { action: "start", vmid: 105 })),
           );
           assert(r.isError);
           const refused = reqs.find((q) => q.method === "POST");
@@ -165,11 +172,11 @@ for (const v of MATRIX) {
         }
       });
 
-      await t.step("start_vm: one real start", async () => {
+      await t.step("guest_power start: one real start", async () => {
         let r: any;
         const reqs = await requestsDuring(
           sim,
-          async () => (r = await call(s, "start_vm", { vmid: 105 })),
+          async () => (r = await call(s, "guest_power", { action: "start", vmid: 105 })),
         );
         assert(!r.isError, textOf(r));
         assertEquals(mutations(reqs).map((q) => `${q.method} ${q.path}`), [

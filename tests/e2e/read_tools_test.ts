@@ -11,6 +11,7 @@ import { call, type ServerUnderTest, startServer, textOf } from "../support/harn
 import {
   DEMO_TOKEN,
   demoCluster,
+  type SimToken,
   type Simulator,
   startSimulator,
 } from "../../src/simulator/mod.ts";
@@ -18,7 +19,6 @@ import { assertRequestsValid } from "../support/schema_check.ts";
 
 const READ_TOOLS = [
   "get_cluster_status",
-  "get_containers",
   "get_node_status",
   "get_nodes",
   "get_storage",
@@ -32,14 +32,54 @@ async function requestsDuring(sim: Simulator, fn: () => Promise<unknown>) {
   return sim.requests.slice(before);
 }
 
-function expectedGuests(sim: Simulator, type: "qemu" | "lxc") {
-  return [...sim.state.guests.values()].filter((g) => g.type === type).sort((a, b) =>
+/** The simulator's guests in VMID order, of one kind or both. */
+function expectedGuests(sim: Simulator, type?: "qemu" | "lxc") {
+  return [...sim.state.guests.values()].filter((g) => !type || g.type === type).sort((a, b) =>
     a.vmid - b.vmid
   );
 }
 
+/**
+ * VMIDs ordered by a usage figure as the listing promises: highest first, ties by VMID, guests
+ * without the figure (on an offline node PVE sends none) last.
+ */
+function busiestFirst(sim: Simulator, figure: "cpu" | "mem") {
+  const value = (g: ReturnType<typeof expectedGuests>[number]) =>
+    sim.state.nodes.get(g.node)?.online ? g[figure] : undefined;
+  return expectedGuests(sim).sort((a, b) => {
+    const x = value(a), y = value(b);
+    if (x === y) return a.vmid - b.vmid;
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    return y - x || a.vmid - b.vmid;
+  }).map((g) => g.vmid);
+}
+
 function liveStatus(sim: Simulator, g: { node: string; status: string }) {
   return sim.state.nodes.get(g.node)?.online ? g.status : "unknown";
+}
+
+function requestLine(q: { method: string; path: string; params: Record<string, unknown> }) {
+  const query = new URLSearchParams(q.params as Record<string, string>).toString();
+  return `${q.method} ${q.path}${query ? `?${query}` : ""}`;
+}
+
+/** Online nodes' CPU and memory; storage available on a live node, a shared one once. */
+function expectedCapacity(sim: Simulator) {
+  const up = [...sim.state.nodes.values()].filter((n) => n.online);
+  const memory = { used: 0, total: 0 };
+  for (const n of up) [memory.used, memory.total] = [memory.used + n.mem, memory.total + n.maxmem];
+  const storage = { used: 0, total: 0 };
+  for (const st of sim.state.storages.values()) {
+    const live = st.enabled && st.active
+      ? up.filter((n) => !st.nodes || st.nodes.includes(n.name))
+      : [];
+    for (const n of st.shared ? live.slice(0, 1) : live) {
+      storage.used += st.usage[n.name]?.used ?? 0;
+      storage.total += st.usage[n.name]?.total ?? 0;
+    }
+  }
+  return { cpus: up.reduce((a, n) => a + n.maxcpu, 0), memory, storage };
 }
 
 Deno.test("read tools over stdio against the simulator", async (t) => {
@@ -49,10 +89,12 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
     srv = await startServer({ sim });
     const s = srv;
 
-    await t.step("tools/list: the six read tools, annotated, with output schemas", async () => {
+    await t.step("tools/list: the core read tools, annotated, with output schemas", async () => {
       const { tools } = await s.client.listTools();
       const read = tools.filter((tool) => READ_TOOLS.includes(tool.name));
       assertEquals(read.map((tool) => tool.name).sort(), READ_TOOLS);
+      // get_vms lists containers too: a second listing tool would only cost the model bytes.
+      assert(!tools.some((tool) => tool.name === "get_containers"), "get_containers not listed");
       for (const tool of read) {
         assertEquals(tool.annotations?.readOnlyHint, true, tool.name);
         assertEquals(tool.annotations?.destructiveHint, false, tool.name);
@@ -130,19 +172,29 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
       },
     );
 
-    await t.step("get_vms: every VM from one /cluster/resources call", async () => {
+    await t.step("get_vms: every VM and container from one /cluster/resources call", async () => {
       let r!: Awaited<ReturnType<typeof call>>;
       const reqs = await requestsDuring(
         sim,
         async () => (r = await call(s, "get_vms", { limit: 1000 })),
       );
       assertEquals(reqs.map((q) => `${q.method} ${q.path}`), ["GET /cluster/resources"]);
-      const out = r.structuredContent as { guests: Array<Record<string, any>>; total: number };
-      const want = expectedGuests(sim, "qemu");
+      const out = r.structuredContent as {
+        guests: Array<Record<string, any>>;
+        total: number;
+        counts: Record<string, number>;
+      };
+      const want = expectedGuests(sim);
+      assert(want.some((g) => g.type === "qemu") && want.some((g) => g.type === "lxc"));
       assertEquals(out.total, want.length);
       assertEquals(out.guests.map((g) => g.vmid), want.map((g) => g.vmid));
+      assertEquals(
+        [out.counts.vms, out.counts.containers],
+        [expectedGuests(sim, "qemu").length, expectedGuests(sim, "lxc").length],
+      );
       for (const g of want) {
         const got = out.guests.find((x) => x.vmid === g.vmid)!;
+        assertEquals(got.type, g.type, `type of ${g.vmid}`);
         assertEquals(got.name, g.name);
         assertEquals(got.node, g.node);
         assertEquals(got.status, liveStatus(sim, g), `status of ${g.vmid}`);
@@ -154,7 +206,7 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
     });
 
     await t.step("get_vms: filters and paging", async () => {
-      const want = expectedGuests(sim, "qemu");
+      const want = expectedGuests(sim);
       const node = want[0].node;
       const onNode = (await call(s, "get_vms", { node })).structuredContent as {
         guests: Array<{ node: string }>;
@@ -188,15 +240,60 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
       assertStringIncludes(textOf(none), `node "ghost" is not part of this cluster`);
     });
 
-    await t.step("get_containers: every container", async () => {
-      const r = await call(s, "get_containers", { limit: 1000 });
-      const out = r.structuredContent as { guests: Array<Record<string, any>>; total: number };
-      const want = expectedGuests(sim, "lxc");
-      assertEquals(out.total, want.length);
-      for (const g of want) {
-        const got = out.guests.find((x) => x.vmid === g.vmid)!;
-        assertEquals([got.name, got.node, got.status], [g.name, g.node, liveStatus(sim, g)]);
+    await t.step("get_vms type: one kind, by PVE's name or a synonym", async () => {
+      for (const [type, kind] of [["lxc", "lxc"], ["container", "lxc"], ["VM", "qemu"]] as const) {
+        const r = await call(s, "get_vms", { type, limit: 1000 });
+        assert(!r.isError, textOf(r));
+        const out = r.structuredContent as {
+          guests: Array<Record<string, any>>;
+          total: number;
+          counts: Record<string, number>;
+        };
+        const want = expectedGuests(sim, kind);
+        assertEquals(out.total, want.length, type);
+        assertEquals(out.guests.map((g) => g.vmid), want.map((g) => g.vmid), type);
+        assert(out.guests.every((g) => g.type === kind), `${type}: only ${kind} rows`);
+        assertEquals(
+          [out.counts.vms, out.counts.containers],
+          kind === "lxc" ? [0, want.length] : [want.length, 0],
+          type,
+        );
+        for (const g of want) {
+          const got = out.guests.find((x) => x.vmid === g.vmid)!;
+          assertEquals([got.name, got.node, got.status], [g.name, g.node, liveStatus(sim, g)]);
+        }
       }
+    });
+
+    await t.step("get_vms sort: the top N by usage, highest first", async () => {
+      const top = await call(s, "get_vms", { sort: "cpu", limit: 3 });
+      assert(!top.isError, textOf(top));
+      const out = top.structuredContent as {
+        guests: Array<{ vmid: number; cpu: number | null }>;
+        total: number;
+        next_offset: number | null;
+      };
+      const byCpu = busiestFirst(sim, "cpu");
+      assertEquals(out.guests.map((g) => g.vmid), byCpu.slice(0, 3));
+      assertEquals([out.total, out.next_offset], [byCpu.length, 3]);
+      // The demo cluster's guests do not all idle alike, or the order would prove nothing.
+      assert(new Set(out.guests.map((g) => g.cpu)).size > 1, "distinct CPU figures");
+      const mem = await call(s, "get_vms", { sort: "Memory", limit: 1000 });
+      assert(!mem.isError, textOf(mem));
+      assertEquals(
+        (mem.structuredContent as { guests: Array<{ vmid: number }> }).guests.map((g) => g.vmid),
+        busiestFirst(sim, "mem"),
+      );
+    });
+
+    await t.step("get_vms sort: an unknown order is refused naming the allowed ones", async () => {
+      const reqs = await requestsDuring(sim, async () => {
+        const r = await call(s, "get_vms", { sort: "popularity" });
+        assert(r.isError);
+        assertStringIncludes(textOf(r), "popularity");
+        assertStringIncludes(textOf(r), "vmid, name, cpu, mem, disk, uptime");
+      });
+      assertEquals(reqs.length, 0, "nothing is sent for a refused argument");
     });
 
     await t.step("get_storage: shared storage once, local storage per node", async () => {
@@ -228,10 +325,15 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
       if (inactive.length) assert(out.inactive > 0, "inactive storage is reported");
     });
 
-    await t.step("get_cluster_status: quorum, membership and totals", async () => {
+    await t.step("get_cluster_status: quorum, membership and totals, no guest list", async () => {
       let r!: Awaited<ReturnType<typeof call>>;
       const reqs = await requestsDuring(sim, async () => (r = await call(s, "get_cluster_status")));
-      assertEquals(reqs.map((q) => q.path).sort(), ["/cluster/resources", "/cluster/status"]);
+      // Three small reads; the per-guest list (unfiltered or type=vm) is never among them.
+      assertEquals(reqs.map(requestLine).sort(), [
+        "GET /cluster/resources?type=node",
+        "GET /cluster/resources?type=storage",
+        "GET /cluster/status",
+      ]);
       const out = r.structuredContent as Record<string, any>;
       assertEquals(out.cluster.name, sim.state.name);
       assertEquals(out.cluster.quorate, sim.state.quorate);
@@ -240,9 +342,35 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
         out.cluster.nodes_online,
         [...sim.state.nodes.values()].filter((n) => n.online).length,
       );
-      assertEquals(out.vms.total, expectedGuests(sim, "qemu").length);
-      assertEquals(out.containers.total, expectedGuests(sim, "lxc").length);
+      assertEquals([out.vms, out.containers], [null, null]);
+      assertStringIncludes(textOf(r), "guests: true");
+      const want = expectedCapacity(sim);
+      assertEquals(out.cpu.total, want.cpus);
+      assertEquals(out.memory, want.memory);
+      assertEquals(out.storage, want.storage);
       assertEquals(out.warnings, []);
+    });
+
+    await t.step("get_cluster_status guests: true: counts as the cluster holds them", async () => {
+      let r!: Awaited<ReturnType<typeof call>>;
+      const reqs = await requestsDuring(
+        sim,
+        async () => (r = await call(s, "get_cluster_status", { guests: true })),
+      );
+      assertEquals(reqs.length, 4);
+      assert(reqs.map(requestLine).includes("GET /cluster/resources?type=vm"));
+      const out = r.structuredContent as Record<string, any>;
+      for (const [key, type] of [["vms", "qemu"], ["containers", "lxc"]] as const) {
+        const gs = expectedGuests(sim, type);
+        const status = (x: string) => gs.filter((g) => liveStatus(sim, g) === x).length;
+        assertEquals(out[key], {
+          total: gs.length,
+          running: status("running"),
+          stopped: status("stopped"),
+          templates: gs.filter((g) => g.template).length,
+        }, key);
+      }
+      assertStringIncludes(textOf(r), `of ${expectedGuests(sim, "qemu").length}`);
     });
 
     await t.step("a node going offline between two calls is reported, not a crash", async () => {
@@ -281,6 +409,35 @@ Deno.test("read tools over stdio against the simulator", async (t) => {
     });
   } finally {
     await srv?.close();
+    await sim.close();
+  }
+});
+
+Deno.test("get_cluster_status without Sys.Audit on /: a warning, membership from the node rows", async () => {
+  // Sys.Audit on /nodes only: /cluster/status (Sys.Audit on /) is refused, node rows are not.
+  const token: SimToken = {
+    user: "ops@pve",
+    tokenid: "nodesonly",
+    secret: "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b",
+    acl: { "/nodes": { "Sys.Audit": 1 }, "/storage": { "Datastore.Audit": 1 } },
+  };
+  const sim = await startSimulator({ cluster: demoCluster(), tokens: [token] });
+  const srv = await startServer({ sim, token });
+  try {
+    const r = await call(srv, "get_cluster_status");
+    assert(!r.isError, textOf(r));
+    const out = r.structuredContent as Record<string, any>;
+    assertEquals(out.warnings, [
+      "quorum and membership not checked: the token lacks Sys.Audit on /",
+    ]);
+    assertEquals(out.cluster.quorate, null);
+    assertEquals(
+      out.nodes.map((n: any) => [n.name, n.online]),
+      [...sim.state.nodes.values()].map((n) => [n.name, n.online]).sort(),
+    );
+    assertStringIncludes(textOf(r), "quorum unknown");
+  } finally {
+    await srv.close();
     await sim.close();
   }
 });

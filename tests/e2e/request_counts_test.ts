@@ -36,6 +36,23 @@ const storageDown = (s: ClusterState, node?: string) =>
 const busyNode = (s: ClusterState) =>
   [...s.guests.values()].find((g) => s.nodes.get(g.node)?.online)!.node;
 const SNAP = "before_upgrade";
+/**
+ * Finding a guest whose node is given (argsFor gives it) by a tool that serves both kinds: the
+ * guest's own status as a VM and as a container, in one round trip (src/safety/target.ts).
+ */
+const LOOKUP = 2;
+
+/** A guest_power dry run of `action` on a sample guest of `type`, `extra` requests past the lookup. */
+function power(action: string, type: "qemu" | "lxc", extra: number): Expectation {
+  return {
+    label: `${action} ${type}, dry run`,
+    args: (s) => {
+      const g = sampleGuest(s, type);
+      return { action, vmid: g.vmid, node: g.node };
+    },
+    requests: fixed(LOOKUP + extra),
+  };
+}
 
 /** A running guest of `type` on an online node, with one snapshot to act on. */
 function sampleGuest(s: ClusterState, type: "qemu" | "lxc") {
@@ -86,10 +103,13 @@ const EXPECTED: Record<string, Expectation[]> = {
       requests: fixed(1),
     },
     { label: "big page", args: () => ({ limit: 1000, offset: 50 }), requests: fixed(1) },
-  ],
-  get_containers: [
-    { label: "default page", requests: fixed(1) },
-    { label: "one node", args: (s) => ({ node: busyNode(s) }), requests: fixed(1) },
+    { label: "containers", args: () => ({ type: "lxc" }), requests: fixed(1) },
+    {
+      label: "containers on one node",
+      args: (s) => ({ type: "lxc", node: busyNode(s) }),
+      requests: fixed(1),
+    },
+    { label: "top 5 by cpu", args: () => ({ sort: "cpu", limit: 5 }), requests: fixed(1) },
   ],
   // Plus /nodes when a storage is not available somewhere: is that node offline?
   get_storage: [
@@ -100,15 +120,20 @@ const EXPECTED: Record<string, Expectation[]> = {
       requests: (s) => 1 + (storageDown(s, onlineNode(s)) ? 1 : 0),
     },
   ],
-  // /cluster/status and /cluster/resources, sent together.
-  get_cluster_status: [{ label: "all", requests: fixed(2) }],
+  // /cluster/status and /cluster/resources?type=node and ?type=storage, sent together;
+  // guests: true adds ?type=vm to the same round.
+  get_cluster_status: [
+    { label: "default", requests: fixed(3) },
+    { label: "guests", args: () => ({ guests: true }), requests: fixed(4) },
+  ],
   get_pools: [{ label: "all", requests: fixed(1) }],
   list_tasks: [{ label: "recent", requests: fixed(1) }],
   get_metrics: [{ label: "node", args: (s) => ({ node: onlineNode(s) }), requests: fixed(1) }],
   get_backup_jobs: [{ label: "all", requests: fixed(2) }],
   get_firewall: [{ label: "cluster", requests: fixed(2) }],
   get_ha_status: [{ label: "all", requests: fixed(2) }],
-  // Dashboard: resources, status, tasks and HA in one round, whatever the cluster size.
+  // Dashboard: one /cluster/resources for nodes, guests and storage, with /cluster/status,
+  // tasks and HA (2) in one round, whatever the size.
   show_cluster: [{ label: "all", requests: fixed(5) }],
   dashboard_metrics: [{
     label: "node",
@@ -125,11 +150,15 @@ const EXPECTED: Record<string, Expectation[]> = {
     }),
     requests: fixed(2),
   }],
-  get_guest: [{ label: "vm", requests: fixed(3) }],
+  // The lookup, then the config and the live status/current.
+  get_guest: [{ label: "vm", requests: fixed(LOOKUP + 2) }],
   get_guest_ips: [{ label: "vm", requests: fixed(2) }],
-  list_snapshots: [{ label: "vm", requests: fixed(2) }],
-  get_task_status: [{ label: "task", requests: fixed(2) }],
-  get_task_log: [{ label: "task", requests: fixed(1) }],
+  list_snapshots: [{ label: "vm", requests: fixed(LOOKUP + 1) }],
+  // Status and the log's tail, or status and one log page.
+  get_task_status: [
+    { label: "task", requests: fixed(2) },
+    { label: "log page", args: () => ({ log_start: 0, log_lines: 50 }), requests: fixed(2) },
+  ],
   diagnose_vm_issues: [{ label: "vm", requests: fixed(8) }],
   // Per-node detail, sent concurrently (bounded by the client's gate).
   analyze_cluster_health: [{ label: "cluster", requests: (s) => 4 + online(s) }],
@@ -141,23 +170,33 @@ const EXPECTED: Record<string, Expectation[]> = {
   suggest_resource_optimization: [
     { label: "cluster", requests: (s) => 1 + 50 + 2 * online(s) + 1, atMost: true },
   ],
-  // Mutating tools, dry_run: true (a dry run reads, never writes).
-  start_vm: [{ label: "dry run", requests: fixed(1) }],
-  stop_vm: [{ label: "dry run", requests: fixed(1) }],
-  reset_vm: [{ label: "dry run", requests: fixed(1) }],
-  shutdown_vm: [{ label: "dry run", requests: fixed(2) }],
-  reboot_vm: [{ label: "dry run", requests: fixed(2) }],
-  suspend_vm: [{ label: "dry run", requests: fixed(2) }],
-  resume_vm: [{ label: "dry run", requests: fixed(2) }],
-  start_container: [{ label: "dry run", requests: fixed(1) }],
-  stop_container: [{ label: "dry run", requests: fixed(1) }],
-  shutdown_container: [{ label: "dry run", requests: fixed(1) }],
-  reboot_container: [{ label: "dry run", requests: fixed(1) }],
-  suspend_container: [{ label: "dry run", requests: fixed(1) }],
-  resume_container: [{ label: "dry run", requests: fixed(1) }],
-  create_snapshot: [{ label: "dry run", requests: fixed(2) }],
-  delete_snapshot: [{ label: "dry run", requests: fixed(3) }],
-  rollback_snapshot: [{ label: "dry run", requests: fixed(2) }],
+  // Mutating tools, dry_run: true (a dry run reads, never writes). A VM's graceful actions
+  // also read its qmpstatus (a paused VM lists as running); containers have none to check.
+  guest_power: [
+    power("start", "qemu", 0),
+    power("stop", "qemu", 0),
+    power("reset", "qemu", 0),
+    power("shutdown", "qemu", 1),
+    power("reboot", "qemu", 1),
+    power("suspend", "qemu", 1),
+    power("resume", "qemu", 1),
+    power("start", "lxc", 0),
+    power("stop", "lxc", 0),
+    power("shutdown", "lxc", 0),
+    power("reboot", "lxc", 0),
+    power("suspend", "lxc", 0),
+    power("resume", "lxc", 0),
+  ],
+  // The lookup, then the snapshot list (and for delete the config too).
+  guest_snapshot: [
+    { label: "create, dry run", args: () => ({ action: "create" }), requests: fixed(LOOKUP + 1) },
+    { label: "delete, dry run", args: () => ({ action: "delete" }), requests: fixed(LOOKUP + 2) },
+    {
+      label: "rollback, dry run",
+      args: () => ({ action: "rollback" }),
+      requests: fixed(LOOKUP + 1),
+    },
+  ],
 };
 
 async function withServer(
@@ -256,7 +295,10 @@ Deno.test("parallel calls share one read; sequential calls read fresh unless acr
     sim.requests.filter((q) => q.path === "/cluster/resources" && q.params.type === "vm").length;
   try {
     await withServer(sim, async (srv) => {
-      const [vms, cts] = await Promise.all([call(srv, "get_vms"), call(srv, "get_containers")]);
+      const [vms, cts] = await Promise.all([
+        call(srv, "get_vms"),
+        call(srv, "get_vms", { type: "lxc" }),
+      ]);
       assert(!vms.isError && !cts.isError);
       assertEquals(resourceReads(), 1, "two parallel listings, one /cluster/resources");
       await call(srv, "get_vms");
@@ -284,12 +326,11 @@ Deno.test("a 20,000-guest listing is paged and stays small for the model", async
   const size = (r: unknown) => new TextEncoder().encode(JSON.stringify(r)).length;
   try {
     await withServer(sim, async (srv) => {
-      for (const tool of ["get_vms", "get_containers"]) {
-        const r = await call(srv, tool);
+      for (const type of [undefined, "lxc"] as const) {
+        const tool = `get_vms type ${type ?? "any"}`;
+        const r = await call(srv, "get_vms", type ? { type } : {});
         const out = r.structuredContent as { total: number; returned: number; next_offset: number };
-        const want = [...sim.state.guests.values()].filter((g) =>
-          g.type === (tool === "get_vms" ? "qemu" : "lxc")
-        ).length;
+        const want = [...sim.state.guests.values()].filter((g) => !type || g.type === type).length;
         assertEquals([out.total, out.returned, out.next_offset], [want, 100, 100]);
         assert(size(r) < 64 * 1024, `${tool}: ${size(r)} bytes for the default page`);
         const lines = textOf(r).split("\n");

@@ -42,7 +42,8 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
         const before = sim.state.guests.get(100)!.snapshots.map((x) => x.name);
         let r: any;
         const reqs = await requestsDuring(sim, async () => {
-          r = await call(s, "rollback_snapshot", {
+          r = await call(s, "guest_snapshot", {
+            action: "rollback",
             vmid: 100,
             snapname: "pre_upgrade",
             confirm: true,
@@ -69,7 +70,7 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
         );
         assertStringIncludes(
           textOf(r),
-          `To undo: rollback_snapshot with vmid 100, snapname "${sc.safety_snapshot.name}"`,
+          `To undo: guest_snapshot action rollback, vmid 100, snapname "${sc.safety_snapshot.name}"`,
         );
         assertRequestsValid(reqs);
       },
@@ -78,7 +79,12 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
     await t.step("per call: safety_snapshot: true before a stop", async () => {
       let r: any;
       const reqs = await requestsDuring(sim, async () => {
-        r = await call(s, "stop_vm", { vmid: 101, confirm: true, safety_snapshot: true });
+        r = await call(s, "guest_power", {
+          action: "stop",
+          vmid: 101,
+          confirm: true,
+          safety_snapshot: true,
+        });
       });
       assert(!r.isError, textOf(r));
       assertEquals(NAME_RE.exec(r.structuredContent.safety_snapshot.name)?.[1], "stop");
@@ -89,7 +95,8 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
 
     await t.step("safety_snapshot: false overrides the configuration", async () => {
       const reqs = await requestsDuring(sim, async () => {
-        const r: any = await call(s, "rollback_snapshot", {
+        const r: any = await call(s, "guest_snapshot", {
+          action: "rollback",
           vmid: 200,
           snapname: "clean",
           confirm: true,
@@ -105,7 +112,8 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
       "storage without snapshots: refused, nothing sent; the dry run says so",
       async () => {
         const reqs = await requestsDuring(sim, async () => {
-          const r: any = await call(s, "stop_vm", {
+          const r: any = await call(s, "guest_power", {
+            action: "stop",
             vmid: 150,
             confirm: true,
             safety_snapshot: true,
@@ -116,7 +124,8 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
           assertStringIncludes(text, "scsi0");
           assertStringIncludes(text, "'san-lvm'");
           assertStringIncludes(text, "Nothing was done");
-          const dry: any = await call(s, "stop_vm", {
+          const dry: any = await call(s, "guest_power", {
+            action: "stop",
             vmid: 150,
             dry_run: true,
             safety_snapshot: true,
@@ -126,13 +135,17 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
         });
         assertEquals(mutations(reqs).length, 0);
         assertEquals(sim.state.guests.get(150)!.status, "running");
-        const last = (await auditLines(auditFile)).filter((l) => l.tool === "stop_vm").at(-1);
+        const last = (await auditLines(auditFile)).filter((l) => l.tool === "guest_power").at(-1);
         assertEquals(last.outcome, "dry-run");
       },
     );
 
     await t.step("PVE itself fails a snapshot on that storage (simulator fidelity)", async () => {
-      const r: any = await call(s, "create_snapshot", { vmid: 150, snapname: "try_it" });
+      const r: any = await call(s, "guest_snapshot", {
+        action: "create",
+        vmid: 150,
+        snapname: "try_it",
+      });
       assert(r.isError);
       assertStringIncludes(textOf(r), NO_SNAPSHOT);
       assertEquals(sim.state.guests.get(150)!.snapshots.length, 0);
@@ -153,7 +166,7 @@ Deno.test("safety snapshots: configured and per call, rollback hint, refusal on 
         ]);
         const note = r.structuredContent.notes.find((n: string) => n.includes("safety snapshot"));
         assertStringIncludes(note ?? "", "mcp-pre-exec-");
-        assertStringIncludes(note ?? "", "rollback_snapshot");
+        assertStringIncludes(note ?? "", "guest_snapshot action rollback, vmid 100");
         assertRequestsValid(reqs);
       },
     );

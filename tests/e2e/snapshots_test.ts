@@ -41,15 +41,19 @@ Deno.test("snapshot tools over stdio", async (t) => {
       assertStringIncludes(textOf(r), "current (you are here)");
     });
 
-    await t.step("create_snapshot with RAM: new child of the current parent", async () => {
+    await t.step("create with RAM: new child of the current parent", async () => {
       let r: any;
-      const reqs = await requestsDuring(sim, async () =>
-        r = await call(s, "create_snapshot", {
-          vmid: 100,
-          snapname: "pre_kernel",
-          description: "before kernel 6.14",
-          vmstate: true,
-        }));
+      const reqs = await requestsDuring(
+        sim,
+        async () =>
+          r = await call(s, "guest_snapshot", {
+            action: "create",
+            vmid: 100,
+            snapname: "pre_kernel",
+            description: "before kernel 6.14",
+            vmstate: true,
+          }),
+      );
       assert(!r.isError, textOf(r));
       assertEquals(mutations(reqs).map((q) => [q.method, q.path, q.params]), [[
         "POST",
@@ -67,7 +71,7 @@ Deno.test("snapshot tools over stdio", async (t) => {
       assert(r.structuredContent.log.some((l: string) => l.includes("saving VM state")));
       const line = (await auditLines(auditFile)).at(-1);
       assertEquals([line.tool, line.outcome, line.args.snapname], [
-        "create_snapshot",
+        "guest_snapshot",
         "ok",
         "pre_kernel",
       ]);
@@ -75,13 +79,22 @@ Deno.test("snapshot tools over stdio", async (t) => {
 
     await t.step("names as PVE validates them; a used name is refused before sending", async () => {
       for (const bad of ["1abc", "a", "has space", "current", "x".repeat(41)]) {
-        const r: any = await call(s, "create_snapshot", { vmid: 100, snapname: bad });
+        const r: any = await call(s, "guest_snapshot", {
+          action: "create",
+          vmid: 100,
+          snapname: bad,
+        });
         assert(r.isError, bad);
+        assertStringIncludes(textOf(r), "snapname", bad);
       }
       let r: any;
       const reqs = await requestsDuring(
         sim,
-        async () => (r = await call(s, "create_snapshot", { vmid: 100, snapname: "pre_upgrade" })),
+        async () => (r = await call(s, "guest_snapshot", {
+          action: "create",
+          vmid: 100,
+          snapname: "pre_upgrade",
+        })),
       );
       assert(r.isError);
       assertStringIncludes(textOf(r), 'already has a snapshot named "pre_upgrade"');
@@ -89,12 +102,17 @@ Deno.test("snapshot tools over stdio", async (t) => {
     });
 
     await t.step(
-      "rollback_snapshot: needs confirmation; then the VM is at the snapshot",
+      "rollback: needs confirmation; then the VM is at the snapshot",
       async () => {
-        let r: any = await call(s, "rollback_snapshot", { vmid: 100, snapname: "pre_upgrade" });
+        let r: any = await call(s, "guest_snapshot", {
+          action: "rollback",
+          vmid: 100,
+          snapname: "pre_upgrade",
+        });
         assert(r.isError);
         assertStringIncludes(textOf(r), "confirm: true");
-        r = await call(s, "rollback_snapshot", {
+        r = await call(s, "guest_snapshot", {
+          action: "rollback",
           vmid: 100,
           snapname: "pre_upgrade",
           confirm: true,
@@ -103,14 +121,20 @@ Deno.test("snapshot tools over stdio", async (t) => {
         assertEquals(vm.config.parent, "pre_upgrade");
         assertEquals(vm.status, "stopped", "no RAM in pre_upgrade: the VM ends stopped");
         assertStringIncludes(r.structuredContent.upid, ":qmrollback:100:");
-        r = await call(s, "rollback_snapshot", { vmid: 100, snapname: "nope", confirm: true });
+        r = await call(s, "guest_snapshot", {
+          action: "rollback",
+          vmid: 100,
+          snapname: "nope",
+          confirm: true,
+        });
         assert(r.isError);
         assertStringIncludes(textOf(r), "it has: pre_upgrade, after_upgrade, pre_kernel");
       },
     );
 
-    await t.step("delete_snapshot: children move up; missing name refused", async () => {
-      const r: any = await call(s, "delete_snapshot", {
+    await t.step("delete: children move up; missing name refused", async () => {
+      const r: any = await call(s, "guest_snapshot", {
+        action: "delete",
         vmid: 100,
         snapname: "after_upgrade",
         confirm: true,
@@ -118,7 +142,8 @@ Deno.test("snapshot tools over stdio", async (t) => {
       assert(!r.isError, textOf(r));
       assertEquals(vm.snapshots.map((x) => x.name), ["pre_upgrade", "pre_kernel"]);
       assertEquals(vm.snapshots.find((x) => x.name === "pre_kernel")!.parent, "pre_upgrade");
-      const again: any = await call(s, "delete_snapshot", {
+      const again: any = await call(s, "guest_snapshot", {
+        action: "delete",
         vmid: 100,
         snapname: "after_upgrade",
         confirm: true,
@@ -130,12 +155,16 @@ Deno.test("snapshot tools over stdio", async (t) => {
     await t.step("PVE's protection flag refuses deletion", async () => {
       vm.config.protection = 1;
       let r: any;
-      const reqs = await requestsDuring(sim, async () =>
-        r = await call(s, "delete_snapshot", {
-          vmid: 100,
-          snapname: "pre_kernel",
-          confirm: true,
-        }));
+      const reqs = await requestsDuring(
+        sim,
+        async () =>
+          r = await call(s, "guest_snapshot", {
+            action: "delete",
+            vmid: 100,
+            snapname: "pre_kernel",
+            confirm: true,
+          }),
+      );
       assert(r.isError);
       assertStringIncludes(textOf(r), "qm set 100 --protection 0");
       assertEquals(mutations(reqs), []);
@@ -144,14 +173,20 @@ Deno.test("snapshot tools over stdio", async (t) => {
 
     await t.step("containers: create, no RAM state, rollback with start", async () => {
       const ct = sim.state.guests.get(200)!;
-      let r: any = await call(s, "create_snapshot", { vmid: 200, snapname: "pre", vmstate: true });
+      let r: any = await call(s, "guest_snapshot", {
+        action: "create",
+        vmid: 200,
+        snapname: "pre",
+        vmstate: true,
+      });
       assert(r.isError);
       assertStringIncludes(textOf(r), "containers have no RAM state");
-      r = await call(s, "create_snapshot", { vmid: 200, snapname: "pre" });
+      r = await call(s, "guest_snapshot", { action: "create", vmid: 200, snapname: "pre" });
       assert(!r.isError, textOf(r));
       assertStringIncludes(r.structuredContent.upid, ":vzsnapshot:200:");
       assertEquals(ct.snapshots.find((x) => x.name === "pre")!.parent, "clean");
-      r = await call(s, "rollback_snapshot", {
+      r = await call(s, "guest_snapshot", {
+        action: "rollback",
         vmid: 200,
         snapname: "clean",
         start: true,
@@ -162,11 +197,11 @@ Deno.test("snapshot tools over stdio", async (t) => {
     });
 
     await t.step("locked guest and failing task", async () => {
-      let r: any = await call(s, "create_snapshot", { vmid: 102, snapname: "x1" });
+      let r: any = await call(s, "guest_snapshot", { action: "create", vmid: 102, snapname: "x1" });
       assert(r.isError);
       assertStringIncludes(textOf(r), "locked (backup)");
       simActions(sim.state).next.push({ exitstatus: "snapshot feature is not available" });
-      r = await call(s, "create_snapshot", { vmid: 105, snapname: "x1" });
+      r = await call(s, "guest_snapshot", { action: "create", vmid: 105, snapname: "x1" });
       assert(r.isError);
       assertStringIncludes(textOf(r), "snapshot feature is not available");
       const line = (await auditLines(auditFile)).at(-1);
@@ -181,13 +216,61 @@ Deno.test("snapshot tools over stdio", async (t) => {
         config: { tools: { hide_unpermitted: false } },
       });
       const sent = sim.requests.filter((q) => q.method !== "GET").length;
-      const r: any = await call(user, "create_snapshot", { vmid: 105, snapname: "x2" });
+      const r: any = await call(user, "guest_snapshot", {
+        action: "create",
+        vmid: 105,
+        snapname: "x2",
+      });
       assert(r.isError);
       assertStringIncludes(textOf(r), "VM.Snapshot");
       assertStringIncludes(textOf(r), "/vms/105");
       assertStringIncludes(textOf(r), "pveum acl modify /vms/105");
       assertEquals(sim.requests.filter((q) => q.method !== "GET").length, sent, "nothing sent");
       assert(!sim.state.guests.get(105)!.snapshots.some((x) => x.name === "x2"));
+    });
+
+    await t.step("tools/list: one snapshot-changing tool, old names hidden", async () => {
+      const { tools } = await s.client.listTools();
+      const tool = tools.find((x) => x.name === "guest_snapshot");
+      assert(tool, "guest_snapshot is listed");
+      assertEquals(tool.annotations, {
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: false,
+      });
+      assertEquals((tool.inputSchema as any).properties.action.enum, [
+        "create",
+        "rollback",
+        "delete",
+      ]);
+      for (const old of ["create_snapshot", "rollback_snapshot", "delete_snapshot"]) {
+        assert(!tools.some((x) => x.name === old), `${old} is hidden`);
+      }
+    });
+
+    await t.step("actions by their synonyms: take, Revert, remove", async () => {
+      const g = sim.state.guests.get(105)!;
+      const cases: Array<[string, string, Record<string, unknown>]> = [
+        ["take", "POST /nodes/pve2/qemu/105/snapshot", {}],
+        ["Revert", "POST /nodes/pve2/qemu/105/snapshot/syn1/rollback", { confirm: true }],
+        ["remove", "DELETE /nodes/pve2/qemu/105/snapshot/syn1", { confirm: true }],
+      ];
+      for (const [given, sent, extra] of cases) {
+        let r: any;
+        const reqs = await requestsDuring(sim, async () =>
+          r = await call(s, "guest_snapshot", {
+            action: given,
+            vmid: 105,
+            snapname: "syn1",
+            ...extra,
+          }));
+        assert(!r.isError, `${given}: ${textOf(r)}`);
+        assertEquals(mutations(reqs).map((q) => `${q.method} ${q.path}`), [sent], given);
+      }
+      assert(!g.snapshots.some((x) => x.name === "syn1"), "taken, reverted to, removed");
+      const actions = (await auditLines(auditFile)).slice(-3).map((l) => l.args.action);
+      assertEquals(actions, ["create", "rollback", "delete"]);
     });
 
     await t.step("every request matched the official schema", () => {

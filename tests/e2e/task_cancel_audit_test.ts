@@ -28,8 +28,8 @@ Deno.test("tasks/cancel refuses when the audit trail is gone, and is audited oth
     const start = async () => {
       simActions(sim.state).next.push({ durationMs: Infinity });
       const r = await stdioCall(srv, "tools/call", {
-        name: "reboot_vm",
-        arguments: { vmid: 100, confirm: true },
+        name: "guest_power",
+        arguments: { action: "reboot", vmid: 100, confirm: true },
       }, { tasks: true });
       assertEquals(r.result?.resultType, "task", JSON.stringify(r));
       return r.result.taskId as string;
@@ -45,7 +45,12 @@ Deno.test("tasks/cancel refuses when the audit trail is gone, and is audited oth
     assertEquals(deletes(sim), 1);
     const lines = (await Deno.readTextFile(`${auditDir}/trail.jsonl`)).trim().split("\n")
       .map((l) => JSON.parse(l));
-    assert(lines.some((l) => l.outcome === "cancelled" && l.actor === "stdio"), "audited");
+    assert(
+      lines.some((l) =>
+        l.outcome === "cancelled" && l.actor === "stdio" && l.tool === "guest_power"
+      ),
+      "audited",
+    );
   } finally {
     await srv.close();
     await sim.close();

@@ -21,15 +21,15 @@ Deno.test("task tools and get_guest over stdio", async (t) => {
 
     await t.step("tools are read-only and in their toolsets", async () => {
       const { tools } = await s.client.listTools();
-      for (
-        const n of ["get_task_status", "get_task_log", "list_tasks", "get_guest", "list_snapshots"]
-      ) {
+      for (const n of ["get_task_status", "list_tasks", "get_guest", "list_snapshots"]) {
         const tool = tools.find((x) => x.name === n);
         assert(tool, n);
         assertEquals(tool.annotations?.readOnlyHint, true, n);
         assertEquals(tool.annotations?.destructiveHint, false, n);
         assertEquals(tool.annotations?.openWorldHint, false, n);
       }
+      // Its paging is get_task_status's log_start now; the old name is called, never listed.
+      assert(!tools.some((x) => x.name === "get_task_log"), "get_task_log is not listed");
     });
 
     await t.step("list_tasks: all recent tasks newest first, one request", async () => {
@@ -68,14 +68,63 @@ Deno.test("task tools and get_guest over stdio", async (t) => {
       assertEquals(out.log.at(-1), `TASK ERROR: ${failed.exitstatus}`);
     });
 
-    await t.step("get_task_log pages through the log", async () => {
-      const task = tasks().find((x) => x.type === "vzdump")!;
-      let r: any = await call(s, "get_task_log", { upid: task.upid, limit: 2 });
-      assertEquals(r.structuredContent.lines.map((l: any) => l.t), task.log.slice(0, 2));
+    await t.step("get_task_status log_start: page by page to the end", async () => {
+      // Longer than any demo task's log, so paging needs several pages and a short last one.
+      const task = sim.state.startTask({
+        node: "pve1",
+        type: "vzdump",
+        id: "101",
+        user: "root@pam",
+        log: Array.from({ length: 22 }, (_, i) => `INFO: step ${i + 1}`),
+      });
+      const pages: string[][] = [];
+      let start: number | null = 0;
+      while (start !== null && pages.length < 10) {
+        const r: any = await call(s, "get_task_status", {
+          upid: task.upid,
+          log_start: start,
+          log_lines: 5,
+        });
+        assert(!r.isError, textOf(r));
+        const out = r.structuredContent;
+        assertEquals(out.log_start, start);
+        assertEquals(out.log, task.log.slice(start, start + 5), `page from ${start}`);
+        if (out.next_start !== null) {
+          assertEquals(out.next_start, start + 5);
+          assertStringIncludes(textOf(r), `ask again with log_start ${out.next_start}`);
+        }
+        pages.push(out.log);
+        start = out.next_start;
+      }
+      assertEquals(start, null, "the last page says there is no next one");
+      assertEquals(pages.flat(), task.log, "the pages together are the whole log");
+      assertEquals(pages.length, Math.ceil(task.log.length / 5));
+    });
+
+    await t.step("get_task_status without log_start: the log's tail", async () => {
+      const task = tasks().find((x) => x.log.length > 12)!;
+      let r: any = await call(s, "get_task_status", { upid: task.upid, log_lines: 3 });
+      assertEquals(r.structuredContent.log, task.log.slice(-3));
+      assertEquals([r.structuredContent.log_start, r.structuredContent.next_start], [null, null]);
+      r = await call(s, "get_task_status", { upid: task.upid });
+      assertEquals(r.structuredContent.log, task.log.slice(-10), "ten lines by default");
+      r = await call(s, "get_task_status", { upid: task.upid, log_lines: 1001 });
+      assert(r.isError, "log_lines is bounded");
+      assertStringIncludes(textOf(r), "log_lines");
+    });
+
+    await t.step("get_task_log, the old name, still pages (start, limit)", async () => {
+      const task = tasks().find((x) => x.type === "vzdump" && x.log.length <= 10)!;
+      let r: any = await call(s, "get_task_log", { upid: task.upid, start: 0, limit: 2 });
+      assert(!r.isError, textOf(r));
+      assertEquals(r.structuredContent.log, task.log.slice(0, 2));
       assertEquals(r.structuredContent.next_start, 2);
       r = await call(s, "get_task_log", { upid: task.upid, start: 2 });
-      assertEquals(r.structuredContent.lines.map((l: any) => l.t), task.log.slice(2));
-      assertEquals(r.structuredContent.next_start, null);
+      assertEquals(r.structuredContent.log, task.log.slice(2));
+      assertEquals([r.structuredContent.log_start, r.structuredContent.next_start], [2, null]);
+      r = await call(s, "get_task_log", { upid: task.upid, start: 1, log_start: 0 });
+      assert(r.isError, "start and log_start at once cannot both be meant");
+      assertStringIncludes(textOf(r), "log_start");
     });
 
     await t.step("bad UPIDs are refused before any request", async () => {

@@ -36,7 +36,10 @@ for (const era of ["legacy", "modern"] as const) {
         asked = [];
         answer = true;
         const before = mutations(sim.requests).length;
-        const r: any = await client.callTool({ name: "stop_vm", arguments: { vmid: 100 } });
+        const r: any = await client.callTool({
+          name: "guest_power",
+          arguments: { action: "stop", vmid: 100 },
+        });
         assert(!r.isError, JSON.stringify(r).slice(0, 300));
         assertEquals(asked.length, 1);
         assert(/VM 100/.test(asked[0]));
@@ -46,9 +49,12 @@ for (const era of ["legacy", "modern"] as const) {
       await t.step("the user's no sends nothing", async () => {
         asked = [];
         answer = false;
-        await client.callTool({ name: "start_vm", arguments: { vmid: 100 } });
+        await client.callTool({ name: "guest_power", arguments: { action: "start", vmid: 100 } });
         const before = mutations(sim.requests).length;
-        const r: any = await client.callTool({ name: "stop_vm", arguments: { vmid: 100 } });
+        const r: any = await client.callTool({
+          name: "guest_power",
+          arguments: { action: "stop", vmid: 100 },
+        });
         assert(r.isError);
         assertEquals(asked.length, 1);
         assertEquals(mutations(sim.requests).length, before);
@@ -57,7 +63,7 @@ for (const era of ["legacy", "modern"] as const) {
         simActions(sim.state).next.push({ durationMs: 900 });
         const seen: number[] = [];
         const r: any = await client.callTool(
-          { name: "reboot_vm", arguments: { vmid: 100, confirm: true } },
+          { name: "guest_power", arguments: { action: "reboot", vmid: 100, confirm: true } },
           { onprogress: (p: any) => void seen.push(p.progress) },
         );
         assert(!r.isError, JSON.stringify(r).slice(0, 300));
@@ -68,7 +74,7 @@ for (const era of ["legacy", "modern"] as const) {
         const ac = new AbortController();
         setTimeout(() => ac.abort("user stop"), 400);
         const outcome = await client.callTool(
-          { name: "shutdown_vm", arguments: { vmid: 100 } },
+          { name: "guest_power", arguments: { action: "shutdown", vmid: 100 } },
           { signal: ac.signal },
         ).then(() => "resolved", () => "rejected");
         assertEquals(outcome, "rejected");

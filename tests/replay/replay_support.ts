@@ -73,7 +73,13 @@ export function fixtureData(fx: ReplayFixture, key: string): unknown {
 export function fixtureGuests(fx: ReplayFixture): Array<Record<string, unknown>> {
   const rows = (fixtureData(fx, "GET /cluster/resources?type=vm") ??
     fixtureData(fx, "GET /cluster/resources") ?? []) as Array<Record<string, unknown>>;
-  return rows.filter((r) => r.type === "qemu" || r.type === "lxc");
+  return rows.filter((r) => fixtureKind(r) !== undefined);
+}
+
+/** A row's guest kind: its `type`, else its `id`'s prefix (`lxc/101`); undefined for non-guests. */
+export function fixtureKind(r: Record<string, unknown>): "qemu" | "lxc" | undefined {
+  const t = r.type ?? String(r.id ?? "").split("/")[0];
+  return t === "qemu" || t === "lxc" ? t : undefined;
 }
 
 /** The VMID a fixture row stands for, read independently of the code under test. */

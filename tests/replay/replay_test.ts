@@ -11,6 +11,7 @@ import { loadReplayFixture, startReplayServer } from "../support/replay_server.t
 import {
   callTool,
   fixtureGuests,
+  fixtureKind,
   fixtureUpids,
   fixtureVmid,
   replayContext,
@@ -48,13 +49,19 @@ for (const name of FIXTURES) {
         seen.add(tool);
         return await callTool(ctx, tool, args);
       };
-      // Listings: every guest of the fixture, by its own VMID (never 0).
-      for (const [tool, type] of [["get_vms", "qemu"], ["get_containers", "lxc"]] as const) {
-        const r = await run(tool, { limit: 500 });
+      // Listings: every guest of the fixture, by its own VMID (never 0) and kind; both kinds by
+      // default, one with `type`.
+      const rowsOf = (r: { structured: Record<string, unknown> }) =>
+        (r.structured.guests as Array<{ vmid: number; type: string }>)
+          .map((g) => `${g.type}/${g.vmid}`).sort();
+      const all = await run("get_vms", { limit: 500 });
+      assert(!all.isError, all.content[0].text);
+      assertEquals(rowsOf(all), guests.map((g) => `${fixtureKind(g)}/${fixtureVmid(g)}`).sort());
+      for (const type of ["qemu", "lxc"] as const) {
+        const r = await run("get_vms", { type, limit: 500 });
         assert(!r.isError, r.content[0].text);
-        const got = (r.structured.guests as Array<{ vmid: number }>).map((g) => g.vmid).sort();
-        const want = guests.filter((g) => g.type === type).map(fixtureVmid).sort();
-        assertEquals(got, want, `${tool} VMIDs`);
+        const want = guests.filter((g) => fixtureKind(g) === type);
+        assertEquals(rowsOf(r), want.map((g) => `${type}/${fixtureVmid(g)}`).sort(), type);
       }
       for (const g of guests) {
         const vmid = fixtureVmid(g);
@@ -80,7 +87,7 @@ for (const name of FIXTURES) {
       }
       for (const upid of upids) {
         await run("get_task_status", { upid });
-        await run("get_task_log", { upid });
+        await run("get_task_status", { upid, log_start: 0, log_lines: 50 });
       }
       await run("get_node_status", { node });
       await run("get_metrics", { node });

@@ -26,15 +26,18 @@ Deno.test("faults: a task that never ends, and failing POSTs are never re-sent",
       const started = performance.now();
       const { result: r, reqs } = await during(
         sim,
-        () => call(srv, "start_vm", { vmid: vm.vmid, timeout_s: 1 }),
+        () => call(srv, "guest_power", { action: "start", vmid: vm.vmid, timeout_s: 1 }),
       );
       const ms = performance.now() - started;
-      const out = r.structuredContent as { result: string; upid: string | null };
+      const out = r.structuredContent as { tool: string; result: string; upid: string | null };
       // Not a failure of the action (it runs on in PVE): a report the model can follow up.
-      assertEquals(out?.result, "timeout", textOf(r));
+      assertEquals([out?.tool, out?.result], ["guest_power", "timeout"], textOf(r));
       assertActionable(textOf(r), ["still running", "get_task_status", out.upid!], "endless task");
       assert(out.upid?.startsWith(`UPID:${vm.node}:`), "the UPID to follow is returned");
-      assertEquals(reqs.filter((q) => q.method === "POST").length, 1, "one POST");
+      // guest_power finds the kind itself: the one POST is the VM's start.
+      assertEquals(reqs.filter((q) => q.method === "POST").map((q) => q.path), [
+        `/nodes/${vm.node}/qemu/${vm.vmid}/status/start`,
+      ], "one POST");
       assert(ms < 4000, `bounded wait: ${Math.round(ms)} ms`);
       const st = await call(srv, "get_task_status", { upid: out.upid });
       assert(!st.isError, textOf(st));
@@ -62,7 +65,7 @@ Deno.test("faults: a task that never ends, and failing POSTs are never re-sent",
         try {
           const { result: r, reqs } = await during(
             sim,
-            () => call(srv, "start_vm", { vmid: vm.vmid, timeout_s: 5 }),
+            () => call(srv, "guest_power", { action: "start", vmid: vm.vmid, timeout_s: 5 }),
           );
           assert(r.isError, `${label}: ${textOf(r)}`);
           assertActionable(textOf(r), [], `POST ${label}`);

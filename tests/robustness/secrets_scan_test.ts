@@ -96,6 +96,26 @@ Deno.test("secrets: zero hits across stdout, stderr, logs, audit and CLI output"
           calls++;
         }
       }
+      // Actions the audit trail must hold whatever the fuzz cases drew: a start, a snapshot,
+      // a confirmed hard stop, on a guest the fuzzing left stopped and unlocked.
+      const target = [...sim.state.guests.values()].find((g) =>
+        g.status === "stopped" && !g.template && !g.lock &&
+        !(g.tags ?? "").includes("protected") && sim.state.nodes.get(g.node)?.online
+      )!;
+      for (
+        const [name, args] of [
+          ["guest_power", { action: "start" }],
+          ["guest_snapshot", { action: "create", snapname: "secret_scan" }],
+          ["guest_power", { action: "stop", confirm: true }],
+        ] as const
+      ) {
+        const r = await p.request("tools/call", {
+          name,
+          arguments: { vmid: target.vmid, ...args },
+        }, 30_000);
+        assert(!r.result?.isError, `${name} ${args.action}: ${JSON.stringify(r).slice(0, 300)}`);
+        calls++;
+      }
       sim.inject({ kind: "status", status: 500, match: { path: "/nodes" }, times: 1 });
       sim.inject({ kind: "malformed", match: { path: "/cluster/resources" }, times: 1 });
       for (const name of ["get_nodes", "get_vms"]) {
@@ -142,6 +162,8 @@ Deno.test("secrets: zero hits across stdout, stderr, logs, audit and CLI output"
     const audit = scan.sources.filter((x) => x.label.startsWith("audit"))
       .flatMap((x) => x.text.split("\n").filter((l) => l.trim()));
     assert(auditFiles >= 1 && audit.length >= 3, `audit entries written: ${audit.length}`);
+    const audited = new Set(audit.map((l) => (JSON.parse(l) as { tool: string }).tool));
+    assert(audited.has("guest_power") && audited.has("guest_snapshot"), [...audited].join());
     assert(p.stdout().length > 10_000, "tool outputs were captured");
     const hits = scan.hits();
     console.log(

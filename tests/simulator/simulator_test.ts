@@ -186,6 +186,23 @@ Deno.test("simulator: /cluster/resources shapes and offline node", () =>
     ok(vms.every((v) => v.type === "qemu" || v.type === "lxc"));
   }));
 
+Deno.test("simulator: /cluster/resources?type= selects as PVE does; an unknown type is a 400", () =>
+  withSim(async (c) => {
+    const all = (await c.call("GET", "/cluster/resources")).json?.data as { id: string }[];
+    const typed = async (type: string) =>
+      ((await c.call("GET", "/cluster/resources", { params: { type } })).json?.data as {
+        id: string;
+      }[]).map((r) => r.id).sort();
+    const idsOf = (prefix: string) => all.map((r) => r.id).filter((i) => i.startsWith(prefix));
+    eq(await typed("node"), idsOf("node/").sort());
+    eq(await typed("storage"), idsOf("storage/").sort());
+    ok((await typed("node")).length === 3 && (await typed("storage")).length > 3);
+    eq(await typed("sdn"), []);
+    const bad = await c.call("GET", "/cluster/resources", { params: { type: "qemu" } });
+    eq(bad.status, 400);
+    ok(JSON.stringify(bad.json).includes("enumeration"), JSON.stringify(bad.json));
+  }));
+
 Deno.test("simulator: listings are filtered by the token's privileges", () =>
   withSim(async (c) => {
     const items = (await c.call("GET", "/cluster/resources", { token: narrow })).json?.data as {

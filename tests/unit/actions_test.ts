@@ -28,7 +28,7 @@ const vm = (over: Partial<GuestTarget> = {}): GuestTarget => ({
 Deno.test("powerDraft: PVE's state rules per action", () => {
   assertEquals(powerDraft("start", vm(), {}).unchanged, "VM 100 (web01) is already running");
   assert(powerDraft("start", vm({ status: "stopped", template: true }), {}).refuse);
-  assert(powerDraft("start", vm({ status: "paused" }), {}).refuse?.includes("resume_vm"));
+  assert(powerDraft("start", vm({ status: "paused" }), {}).refuse?.includes("(action resume)"));
   assertEquals(
     powerDraft("stop", vm({ status: "stopped" }), {}).unchanged,
     "VM 100 (web01) is already stopped",
@@ -49,6 +49,10 @@ Deno.test("powerDraft: PVE's state rules per action", () => {
   const ct = powerDraft("stop", vm({ type: "lxc", vmid: 200, name: "dns01" }), {});
   assertEquals(ct.calls[0].template, "/nodes/{node}/lxc/{vmid}/status/stop");
   assert(ct.destructive && ct.question?.includes("CT 200 (dns01)"));
+  // PVE has no status/reset for containers: refused before anything is sent, naming the ways.
+  const ctReset = powerDraft("reset", vm({ type: "lxc", vmid: 200, name: "dns01" }), {});
+  assert(ctReset.refuse?.includes("PVE has no reset for containers"), ctReset.refuse);
+  assert(ctReset.refuse?.includes("action reboot"), ctReset.refuse);
   const sd = powerDraft("shutdown", vm(), { shutdownTimeout: 30, forceStop: true });
   assertEquals([sd.calls[0].params.timeout, sd.calls[0].params.forceStop], [30, true]);
 });
@@ -135,7 +139,7 @@ Deno.test("confirmAction: asks when it can, uses only an answer to this question
     dryRun: false,
     confirmArg: undefined as boolean | undefined,
     channel: undefined as ConfirmChannel | undefined,
-    tool: "stop_vm",
+    tool: "guest_power",
     question: "Stop?",
     title: "Stop",
   };

@@ -14,6 +14,7 @@ import {
 } from "../../src/console/grammar/catalog.ts";
 import { allowEntryProblem } from "../../src/console/config_check.ts";
 import { globMatch } from "../../src/console/names.ts";
+import { PROGRAM_NAMES } from "../../src/console/grammar/programs.ts";
 
 Deno.test("catalog: every grammar names its source and its allowed form", () => {
   for (const g of allGrammars()) {
@@ -43,4 +44,8 @@ Deno.test("catalog: the default allowlist only names programs with a grammar, no
 Deno.test("catalog: docs/console-grammar.md describes every program", async () => {
   const doc = await Deno.readTextFile(new URL("../../docs/console-grammar.md", import.meta.url));
   for (const p of GRAMMAR_PROGRAMS) assertStringIncludes(doc.toLowerCase(), `\`${p}\``, p);
+});
+
+Deno.test("catalog: the plain program list the config check reads is exactly the catalog's", () => {
+  assertEquals([...PROGRAM_NAMES], [...GRAMMAR_PROGRAMS]);
 });

@@ -23,9 +23,8 @@ import { formatGuest } from "../../format/guest.ts";
 export const getGuest = defineTool({
   name: "get_guest",
   title: "Guest detail",
-  description: "Config and current status of one VM or container by VMID or name: " +
-    "state (incl. paused), uptime, CPU, memory, disk, lock, tags, HA, and the full config " +
-    "(disks, network, boot order, agent, protection). Read this before acting on a guest.",
+  description: "Status and full config of a VM or container (disks, network, boot order, " +
+    "agent, protection, HA). Read it before acting on a guest.",
   toolset: "core",
   privileges: ["VM.Audit"],
   annotations: READ_ONLY,

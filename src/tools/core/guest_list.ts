@@ -1,7 +1,12 @@
 /**
- * Listing guests from one `GET /cluster/resources?type=vm` (one round trip
- * whatever the cluster size), filtered and paged here. Shared by `get_vms`
- * and `get_containers`.
+ * Listing guests (VMs and containers) from one `GET /cluster/resources?type=vm`
+ * (one round trip whatever the cluster size), filtered, sorted and paged here.
+ *
+ * @example
+ * ```ts
+ * import { toGuestItem } from "./guest_list.ts";
+ * console.log(toGuestItem({ id: "lxc/105", type: "lxc", node: "pve2" }).vmid); // 105
+ * ```
  *
  * @module
  */
@@ -9,7 +14,15 @@
 import { z } from "zod/v4";
 import { looseEnum, nodeName, pageInfo, paging } from "../schemas.ts";
 import type { ToolContext } from "../../core/context.ts";
-import { asArray, asBool, asNumber, asString, asTags, guestVmid } from "../../proxmox/lenient.ts";
+import {
+  asArray,
+  asBool,
+  asNumber,
+  asString,
+  asTags,
+  guestKind,
+  guestVmid,
+} from "../../proxmox/lenient.ts";
 import { ratio } from "../../format/units.ts";
 import { PveError } from "../../proxmox/errors.ts";
 import { nodeHint } from "../natural_args.ts";
@@ -17,9 +30,21 @@ import { nodeHint } from "../natural_args.ts";
 /** The guest kinds PVE has. */
 export type GuestType = "qemu" | "lxc";
 
-/** Filters and paging shared by the guest listings. */
+/** How a listing can be ordered: the busiest first for usage, else ascending. */
+export const GUEST_SORTS = ["vmid", "name", "cpu", "mem", "disk", "uptime"] as const;
+type GuestSort = typeof GUEST_SORTS[number];
+
+/** Filters, sorting and paging of the guest listing. */
 export const guestListInput = {
   // Filters named as PVE names them need no prose; `name` matches differently, so it says how.
+  type: looseEnum(["qemu", "lxc"], {
+    vm: "qemu",
+    vms: "qemu",
+    kvm: "qemu",
+    container: "lxc",
+    containers: "lxc",
+    ct: "lxc",
+  }).optional(),
   node: nodeName.optional(),
   status: looseEnum(["running", "stopped", "paused", "unknown"], { up: "running", down: "stopped" })
     .optional(),
@@ -27,11 +52,14 @@ export const guestListInput = {
   name: z.string().max(128).optional().describe("Substring, any case; * and ? wildcards"),
   pool: z.string().max(128).optional(),
   include_templates: z.boolean().default(true),
+  sort: looseEnum(GUEST_SORTS, { memory: "mem", ram: "mem", id: "vmid" }).optional()
+    .describe("cpu, mem, disk, uptime: highest first"),
   ...paging,
 };
 
 export const GuestItem = z.object({
   vmid: z.number().int(),
+  type: z.enum(["qemu", "lxc"]),
   name: z.string().nullable(),
   node: z.string(),
   status: z.string().describe("running, stopped, paused, or unknown (node offline)"),
@@ -59,10 +87,14 @@ export const guestListOutput = {
     running: z.number().int(),
     stopped: z.number().int(),
     other: z.number().int(),
-  }).describe("States of all guests matching the filters (not only this page)"),
+    vms: z.number().int(),
+    containers: z.number().int(),
+  }).describe("All guests matching the filters (not only this page)"),
 };
 
 type ListArgs = {
+  type?: GuestType;
+  sort?: GuestSort;
   node?: string;
   status?: string;
   tag?: string;
@@ -88,6 +120,7 @@ export function toGuestItem(r: Record<string, unknown>): GuestItem {
   const maxmem = asNumber(r.maxmem);
   return {
     vmid: guestVmid(r) ?? 0,
+    type: guestType(r),
     name: asString(r.name) ?? null,
     node: asString(r.node) ?? "?",
     status: asString(r.status) ?? "unknown",
@@ -107,11 +140,51 @@ export function toGuestItem(r: Record<string, unknown>): GuestItem {
   };
 }
 
+/** A guest row's kind (lenient.ts: `type`, else the prefix of `id`). */
+function guestType(r: Record<string, unknown>): GuestType {
+  return guestKind(r) ?? "qemu";
+}
+
+function isGuestRow(r: Record<string, unknown>): boolean {
+  return guestKind(r) !== undefined;
+}
+
+/** The sort key of a row; undefined (no figure, e.g. stopped) sorts last. */
+function sortKey(sort: GuestSort, r: Record<string, unknown>): number | string | undefined {
+  switch (sort) {
+    case "name":
+      return (asString(r.name) ?? "").toLowerCase();
+    case "vmid":
+      return guestVmid(r) ?? 0;
+    default:
+      return asNumber(r[sort]);
+  }
+}
+
+function compareBy(sort: GuestSort) {
+  const descending = sort !== "vmid" && sort !== "name";
+  return (a: Entry, b: Entry): number => {
+    const x = sortKey(sort, a.r), y = sortKey(sort, b.r);
+    if (x === y) return a.vmid - b.vmid;
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    const order = typeof x === "string"
+      ? x.localeCompare(String(y), "en", { numeric: true })
+      : x - (y as number);
+    return (descending ? -order : order) || a.vmid - b.vmid;
+  };
+}
+
+interface Entry {
+  vmid: number;
+  r: Record<string, unknown>;
+}
+
 /**
- * Lists guests of one type with filters and paging. Filters, sorting and counts work on the raw
+ * Lists guests with filters, sorting and paging. Filters, sorting and counts work on the raw
  * rows; only the page is normalised, so a 20,000-guest cluster costs one pass, not 20,000 objects.
  */
-export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolContext) {
+export async function listGuests(args: ListArgs, ctx: ToolContext) {
   const rows = asArray(
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
@@ -119,23 +192,24 @@ export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolConte
   const byName = args.name ? namePredicate(args.name) : undefined;
   const tag = args.tag?.toLowerCase();
   // Same accessors as toGuestItem, so a filter sees exactly what the item will show.
-  const all = rows.filter((r) =>
-    r.type === type &&
+  const all: Entry[] = rows.filter((r) =>
+    isGuestRow(r) && (!args.type || guestType(r) === args.type) &&
     (!args.node || (asString(r.node) ?? "?") === args.node) &&
     (!args.status || (asString(r.status) ?? "unknown") === args.status) &&
     (!tag || asTags(r.tags).some((t) => t.toLowerCase() === tag)) &&
     (!byName || byName(asString(r.name) ?? "")) &&
     (!args.pool || asString(r.pool) === args.pool) &&
     (args.include_templates || !asBool(r.template))
-  ).map((r) => ({ vmid: guestVmid(r) ?? 0, r })).sort((a, b) => a.vmid - b.vmid);
+  ).map((r) => ({ vmid: guestVmid(r) ?? 0, r })).sort(compareBy(args.sort ?? "vmid"));
   if (args.node && all.length === 0) await assertNodeExists(args.node, ctx);
   const page = all.slice(args.offset, args.offset + args.limit).map((x) => toGuestItem(x.r));
   const next = args.offset + page.length < all.length ? args.offset + page.length : null;
-  let running = 0, stopped = 0;
+  let running = 0, stopped = 0, containers = 0;
   for (const { r } of all) {
     const status = asString(r.status) ?? "unknown";
     if (status === "running") running++;
     else if (status === "stopped") stopped++;
+    if (guestType(r) === "lxc") containers++;
   }
   return {
     guests: page,
@@ -143,7 +217,13 @@ export async function listGuests(type: GuestType, args: ListArgs, ctx: ToolConte
     returned: page.length,
     offset: args.offset,
     next_offset: next,
-    counts: { running, stopped, other: all.length - running - stopped },
+    counts: {
+      running,
+      stopped,
+      other: all.length - running - stopped,
+      vms: all.length - containers,
+      containers,
+    },
   };
 }
 

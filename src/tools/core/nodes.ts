@@ -31,8 +31,7 @@ export const getNodes = defineTool({
   name: "get_nodes",
   privileges: [],
   title: "List nodes",
-  description:
-    "List the cluster's nodes with online/offline state, CPU, memory and uptime (one API call).",
+  description: "Nodes: online state, CPU, memory, uptime.",
   toolset: "core",
   annotations: READ_ONLY,
   input: {},
@@ -99,8 +98,8 @@ export const getNodeStatus = defineTool({
   name: "get_node_status",
   privileges: ["Sys.Audit"],
   title: "Node status",
-  description: "Detailed status of one node: CPU model and load, memory, swap, root disk, " +
-    "kernel and PVE version, uptime (one API call; needs Sys.Audit on /nodes/{node}).",
+  description: "One node in detail: CPU model and load, memory, swap, root disk, kernel, PVE " +
+    "version, uptime.",
   toolset: "core",
   annotations: READ_ONLY,
   input: { node: nodeName },

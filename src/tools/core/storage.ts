@@ -47,20 +47,19 @@ export const getStorage = defineTool({
   name: "get_storage",
   privileges: ["Datastore.Audit", "Datastore.AllocateSpace"],
   title: "List storage",
-  description: "List storage across the cluster: type, content types, shared or per node, " +
-    "used/total space and whether it is active. Filters: node, content (e.g. images, backup, " +
-    "iso). One API call.",
+  description: "Storage: type, content types, shared or per node, used/total, state on each " +
+    "node. node and content filter.",
   toolset: "core",
   annotations: READ_ONLY,
   input: {
-    node: nodeName.optional().describe("Only storage visible on this node"),
+    node: nodeName.optional(),
     content: looseEnum(["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"], {
       template: "vztmpl",
       templates: "vztmpl",
       backups: "backup",
       disk: "images",
     })
-      .optional().describe("Only storage that holds this content type"),
+      .optional(),
     ...paging,
   },
   output: {

@@ -1,5 +1,13 @@
 /**
- * `get_vms`: QEMU virtual machines, cluster-wide or on one node, in one request.
+ * `get_vms`: every guest — QEMU VMs and LXC containers — cluster-wide or on one
+ * node, in one request; `type` narrows to one kind, `sort` with `limit` gives
+ * the top N by CPU, memory, disk or uptime.
+ *
+ * @example
+ * ```ts
+ * import { getVms } from "./vms.ts";
+ * console.log(Object.keys(getVms.input).includes("sort")); // true
+ * ```
  *
  * @module
  */
@@ -8,20 +16,20 @@ import { defineTool, READ_ONLY } from "../../core/tool.ts";
 import { guestListInput, guestListOutput, listGuests } from "./guest_list.ts";
 import { formatGuestList } from "../../format/guests.ts";
 
-/** `get_vms`: filterable, paged list of VMs. */
+/** `get_vms`: filterable, sortable, paged list of guests. */
 export const getVms = defineTool({
   name: "get_vms",
   privileges: ["VM.Audit"],
-  title: "List VMs",
-  description: "List QEMU VMs across the cluster (or on one node) with state, CPU, memory, " +
-    "uptime, tags and locks. Filters: node, status, tag, name, pool; paged (limit/offset). " +
-    "One API call whatever the cluster size.",
+  title: "List guests",
+  description: "VMs and containers cluster-wide: state, CPU, memory, disk, uptime, tags, " +
+    "lock. type narrows to qemu or lxc; name matches a substring or * ? pattern. One request.",
   toolset: "core",
   annotations: READ_ONLY,
   input: guestListInput,
   output: guestListOutput,
   async run(args, ctx) {
-    const structured = await listGuests("qemu", args, ctx);
-    return { structured, text: formatGuestList("VM", structured) };
+    const structured = await listGuests(args, ctx);
+    const kind = args.type === "lxc" ? "container" : args.type === "qemu" ? "VM" : "guest";
+    return { structured, text: formatGuestList(kind, structured) };
   },
 });

@@ -2,7 +2,7 @@
  * The tools only the dashboard view calls (`_meta.ui.visibility: ["app"]`,
  * hidden from the model by MCP Apps hosts): `dashboard_action` runs start,
  * shutdown, reboot or snapshot through the very tool the model would use
- * (start_vm, shutdown_container, create_snapshot, …), so protection, locks,
+ * (guest_power, guest_snapshot), so protection, locks,
  * privileges, dry run, confirmation and the audit trail are the same; the
  * audit line carries `detail.origin: "app"`. `dashboard_metrics` returns a
  * node's or guest's RRD history cut down to chart points.
@@ -27,6 +27,7 @@ import { parseArgs } from "../invoke.ts";
 import { actionOutput, type ActionResult, DEFAULT_WAIT_S } from "../../safety/result.ts";
 import { asArray } from "../../proxmox/lenient.ts";
 import { findGuest } from "../insight/insight_common.ts";
+import { resolveGuest } from "../../safety/target.ts";
 import { snapname } from "../snapshots/snapshots.ts";
 import { type AppAction, delegateOf, offeredActions } from "./collect.ts";
 import { chartSeries } from "./series.ts";
@@ -45,7 +46,7 @@ export const dashboardAction = defineTool({
   title: "Dashboard action",
   description: "For the dashboard view only: start, shutdown (clean, then hard stop after " +
     "shutdown_timeout_s: asks the user), reboot or snapshot one guest, through the same checks, " +
-    "confirmation and audit as start_vm, shutdown_vm, reboot_vm and create_snapshot.",
+    "confirmation and audit as guest_power and guest_snapshot.",
   toolset: "dashboard",
   privileges: ["VM.PowerMgmt", "VM.Snapshot"],
   annotations: {
@@ -67,35 +68,46 @@ export const dashboardAction = defineTool({
     timeout_s: z.number().int().min(1).max(3600).default(DEFAULT_WAIT_S),
   },
   output: actionOutput,
-  run(args, ctx, extra) {
+  async run(args, ctx, extra) {
     const action = args.action as AppAction;
-    if (!offeredActions(ctx, args.type).includes(action)) {
-      return Promise.reject(
-        new Error(
-          `${action} is not offered by this server (read-only mode, or its toolset or tool is ` +
-            "disabled in tools.disabled_toolsets / tools.disabled_tools). Nothing was done.",
-        ),
+    if (!offeredActions(ctx).includes(action)) {
+      throw new Error(
+        `${action} is not offered by this server (read-only mode, or its toolset or tool is ` +
+          "disabled in tools.disabled_toolsets / tools.disabled_tools). Nothing was done.",
       );
     }
     if (args.snapname !== undefined && action !== "snapshot") {
-      return Promise.reject(new Error(`snapname applies to snapshot only, not ${action}`));
+      throw new Error(`snapname applies to snapshot only, not ${action}`);
     }
     if (args.shutdown_timeout_s !== undefined && action !== "shutdown") {
-      return Promise.reject(
-        new Error(`shutdown_timeout_s applies to shutdown only, not ${action}`),
-      );
+      throw new Error(`shutdown_timeout_s applies to shutdown only, not ${action}`);
     }
-    const tool = delegateOf(action, args.type);
-    const common = { vmid: args.vmid, node: args.node, dry_run: args.dry_run, wait: args.wait };
+    // The view names the guest as it drew it: a VMID since reused by the other kind is refused
+    // (the delegate serves both kinds). Read through the call's cache, so the delegate's own
+    // lookup costs nothing more.
+    await resolveGuest(ctx, {
+      vmid: args.vmid,
+      node: args.node,
+      expect: args.type,
+      tool: "dashboard_action",
+    });
+    const { tool, args: fixed } = delegateOf(action);
+    const common = {
+      ...fixed,
+      vmid: args.vmid,
+      node: args.node,
+      dry_run: args.dry_run,
+      wait: args.wait,
+    };
     const specific = action === "snapshot"
       ? { snapname: args.snapname ?? dashboardSnapname(), description: "taken from the dashboard" }
       : action === "shutdown"
       ? { force_stop: true, shutdown_timeout_s: args.shutdown_timeout_s }
       : {};
     const delegated = parseArgs(tool, { ...common, timeout_s: args.timeout_s, ...specific });
-    return tool.run(delegated, ctx, { ...extra, origin: "app" }) as Promise<
+    return await (tool.run(delegated, ctx, { ...extra, origin: "app" }) as Promise<
       ToolOutput<ActionResult>
-    >;
+    >);
   },
 });
 

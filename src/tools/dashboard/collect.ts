@@ -17,14 +17,25 @@
  */
 
 import type { ToolContext } from "../../core/context.ts";
-import { asArray, asBool, asNumber, asString, asTags } from "../../proxmox/lenient.ts";
-import { getClusterStatus } from "../core/cluster.ts";
+import {
+  asArray,
+  asBool,
+  asNumber,
+  asString,
+  asTags,
+  guestKind,
+  guestVmid,
+} from "../../proxmox/lenient.ts";
+import { membership } from "../core/cluster_rows.ts";
+import { PveError } from "../../proxmox/errors.ts";
 import { listTasks } from "../tasks/tasks.ts";
 import { getHaStatus } from "../insight/insight_cluster.ts";
 import { checkProtected } from "../../safety/policy.ts";
-import { LIFECYCLE_TOOLS } from "../lifecycle/lifecycle.ts";
-import { createSnapshot } from "../snapshots/snapshots.ts";
+import { guestPower } from "../lifecycle/lifecycle.ts";
+import { guestSnapshot } from "../snapshots/snapshots.ts";
 import type { Picture } from "./picture.ts";
+import type { AnyTool } from "../../core/tool.ts";
+import { disabledActions } from "../aliases.ts";
 
 /** The actions the view offers, and the privilege PVE checks for each on /vms/{vmid}. */
 export const APP_ACTIONS = {
@@ -41,43 +52,50 @@ const RECENT_FAILED = 10;
 const num = (v: unknown) => asNumber(v) ?? 0;
 const reason = (e: unknown) => e instanceof Error ? e.message : String(e);
 
-/** The delegate tool of an action for a guest type (what the pipeline really runs). */
-export function delegateOf(action: AppAction, type: "qemu" | "lxc") {
-  if (action === "snapshot") return createSnapshot;
-  const name = `${action}_${type === "qemu" ? "vm" : "container"}`;
-  return LIFECYCLE_TOOLS.find((t) => t.name === name)!;
+/** The tool an action runs through (what the model would call), and its fixed arguments. */
+export function delegateOf(action: AppAction): { tool: AnyTool; args: { action: string } } {
+  return action === "snapshot"
+    ? { tool: guestSnapshot, args: { action: "create" } }
+    : { tool: guestPower, args: { action } };
 }
 
 /**
- * Actions the configuration offers at all: read-only mode and disabled toolsets remove them, and
- * so does disabling the tool doing the action for both guest types (`tools.disabled_tools`).
+ * Actions the configuration offers at all: read-only mode, a disabled toolset and a disabled
+ * tool (`tools.disabled_tools`) remove the actions of the tool that does them.
  */
-export function offeredActions(ctx: ToolContext, type?: "qemu" | "lxc"): AppAction[] {
+export function offeredActions(ctx: ToolContext): AppAction[] {
   const off = new Set(ctx.config.tools.disabled_toolsets);
   const offTools = new Set(ctx.config.tools.disabled_tools ?? []);
   if (ctx.config.tools.read_only || off.has("dashboard")) return [];
-  const types = type ? [type] : ["qemu", "lxc"] as const;
-  return (Object.keys(APP_ACTIONS) as AppAction[]).filter((a) =>
-    !off.has(delegateOf(a, "qemu").toolset) &&
-    types.some((t) => !offTools.has(delegateOf(a, t).name))
-  );
+  return (Object.keys(APP_ACTIONS) as AppAction[]).filter((a) => {
+    const { tool, args } = delegateOf(a);
+    return !off.has(tool.toolset) && !offTools.has(tool.name) &&
+      !disabledActions(tool.name, [...offTools]).has(args.action);
+  });
 }
 
 /** Reads the whole picture (about 5 requests, whatever the cluster size). */
 export async function collectCluster(ctx: ToolContext): Promise<Picture> {
   const [res, status, tasks, ha] = await Promise.allSettled([
     ctx.pve.get("/cluster/resources"),
-    getClusterStatus.run({}, ctx),
+    ctx.pve.get("/cluster/status"),
     listTasks.run({ limit: 500 }, ctx),
     getHaStatus.run({}, ctx),
   ]);
   if (res.status === "rejected") throw res.reason;
   const rows = asArray(res.value, "GET /cluster/resources");
   const warnings: string[] = [];
-  const st = status.status === "fulfilled" ? status.value.structured : undefined;
+  // Quorum from /cluster/status, read beside the one resource list the picture is drawn from.
+  const st = status.status === "fulfilled"
+    ? membership(asArray(status.value, "GET /cluster/status"), rows)
+    : undefined;
   if (status.status === "rejected") {
-    warnings.push(`cluster status not read: ${reason(status.reason)}`);
-  } else warnings.push(...status.value.structured.warnings);
+    warnings.push(
+      status.reason instanceof PveError && status.reason.kind === "permission"
+        ? "quorum not checked: the token lacks Sys.Audit on /"
+        : `cluster status not read: ${reason(status.reason)}`,
+    );
+  }
 
   const nodes = rows.filter((r) => r.type === "node").map((r) => ({
     name: asString(r.node) ?? "?",
@@ -93,9 +111,10 @@ export async function collectCluster(ctx: ToolContext): Promise<Picture> {
   // A guest on an offline node cannot be acted on: the pipeline would refuse it.
   const down = new Set(nodes.filter((n) => !n.online).map((n) => n.name));
   const snap = ctx.permissions?.snapshot;
-  const guests = rows.filter((r) => r.type === "qemu" || r.type === "lxc").map((r) => {
-    const type = r.type as "qemu" | "lxc";
-    const vmid = num(r.vmid);
+  // Real answers may carry only `id: "qemu/100"` (lenient.ts): kind and VMID from there too.
+  const guests = rows.filter((r) => guestKind(r) !== undefined).map((r) => {
+    const type = guestKind(r)!;
+    const vmid = guestVmid(r) ?? 0;
     const tags = asTags(r.tags);
     const template = asBool(r.template);
     const name = asString(r.name) ?? null;

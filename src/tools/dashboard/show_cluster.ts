@@ -13,7 +13,6 @@
  */
 
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
-import { collectCluster } from "./collect.ts";
 import { type Picture, pictureShape } from "./picture.ts";
 import { formatBytes, formatDuration } from "../../format/units.ts";
 
@@ -71,10 +70,8 @@ export function pictureText(p: Picture): string {
 export const showCluster = defineTool({
   name: "show_cluster",
   title: "Show the cluster",
-  description: "The whole cluster at a glance: nodes (state, CPU, memory, uptime), every guest " +
-    "(status, node, tags, CPU/memory/disk), storage per node, running and recently failed " +
-    "tasks, HA and quorum. Hosts that render MCP Apps show it as an interactive dashboard " +
-    "with charts; others get a short summary. About 5 API reads whatever the cluster size.",
+  description: "The cluster at a glance: nodes, guests, storage, tasks, HA. MCP Apps hosts " +
+    "show it as an interactive dashboard.",
   toolset: "dashboard",
   privileges: [],
   annotations: READ_ONLY,
@@ -82,6 +79,9 @@ export const showCluster = defineTool({
   input: {},
   output: pictureShape,
   async run(_args, ctx) {
+    // The collector reaches into half the tool families: imported when the dashboard is
+    // asked for, not when the MCP server registers its resource (src/mcp/apps.ts).
+    const { collectCluster } = await import("./collect.ts");
     const structured = await collectCluster(ctx);
     return { structured, text: pictureText(structured) };
   },

@@ -66,11 +66,9 @@ export const analyzeClusterHealthTool = defineTool({
   // Useful to every token: what it may not read is reported as "not checked".
   privileges: [],
   title: "Analyze cluster health",
-  description: "Deterministic cluster health check: quorum and membership, offline nodes, node " +
-    "CPU/memory/swap/root-disk pressure, storage usage and inactive storage, failed tasks in the " +
-    "recent window, HA resources in error, guests locked with no running task. Each finding has " +
-    "severity, evidence (values, thresholds, API source) and a concrete fix. Cost: 4 requests + " +
-    "1 per online node.",
+  description: "Health check: quorum, offline nodes, node CPU/memory/swap/disk pressure, " +
+    "storage, failed tasks, HA errors, stale locks. Findings carry evidence and a " +
+    "fix.",
   toolset: "diagnostics",
   annotations: READ_ONLY,
   input: {},
@@ -88,10 +86,9 @@ export const diagnoseVmIssuesTool = defineTool({
   name: "diagnose_vm_issues",
   privileges: ["VM.Audit"],
   title: "Diagnose a VM or container",
-  description: "Diagnose one guest (VM or container): stopped/paused and why, lock, HA error, " +
-    "guest agent disabled or not answering, memory/disk pressure inside and on its node, recent " +
-    "failed tasks, backup coverage and age of the last backup, old snapshots. Findings carry " +
-    "evidence and the qm/pct command to fix. Cost: about 6-9 requests.",
+  description: "Diagnose a VM or container: state, lock, HA, guest agent, memory/disk " +
+    "pressure, failed tasks, backups, old snapshots. Findings carry evidence and " +
+    "the fix.",
   toolset: "diagnostics",
   annotations: READ_ONLY,
   input: { node: nodeName.optional(), vmid },
@@ -129,17 +126,14 @@ export const suggestOptimizationTool = defineTool({
   name: "suggest_resource_optimization",
   privileges: ["VM.Audit", "Sys.Audit"],
   title: "Suggest resource optimisation",
-  description: "From RRD history over a timeframe: idle guests (CPU far below allocation) and " +
-    "oversized memory, memory/vCPU overcommit per node, storage nearly full with its growth " +
-    "trend and days to full, and stopped guests/templates holding large disks. Cost: 1 request " +
-    "+ 1 per analysed guest (at most diagnostics.max_rrd_guests, biggest first) + 1 per nearly " +
-    "full storage.",
+  description: "From RRD history (timeframe default week): idle or oversized guests, node " +
+    "overcommit, storage filling up (days to full), stopped guests holding big " +
+    "disks.",
   toolset: "diagnostics",
   annotations: READ_ONLY,
   input: {
-    timeframe: rrdTimeframe.default("week")
-      .describe("History window (default week)"),
-    node: nodeName.optional().describe("Only analyse guests on this node"),
+    timeframe: rrdTimeframe.default("week"),
+    node: nodeName.optional(),
   },
   output: {
     ...reportOutput,
@@ -172,11 +166,8 @@ export const analyzeSecurityTool = defineTool({
   name: "analyze_security_posture",
   privileges: [],
   title: "Analyze security posture",
-  description: "Security review: this server's own API token (privileges too wide, privilege " +
-    "separation off, root@pam), cluster/node firewall off, guests without firewall, pending " +
-    "package updates on nodes (when the token may list them), TLS verification off in this " +
-    "server's config, a loose command-console policy. Cost: ~4 requests + 2 per online node + " +
-    "1 per guest (at most diagnostics.max_firewall_guests).",
+  description: "Security review: this server's token and privileges, firewalls off, pending " +
+    "updates, TLS verification, console policy.",
   toolset: "diagnostics",
   annotations: READ_ONLY,
   input: {},

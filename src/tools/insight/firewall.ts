@@ -37,16 +37,15 @@ export const getFirewall = defineTool({
   name: "get_firewall",
   privileges: ["Sys.Audit", "VM.Audit"],
   title: "Firewall options and rules",
-  description: "Firewall state of the cluster (scope cluster), a node (scope node + node) or a " +
-    "guest (scope guest + node + vmid): whether it is enabled, default policies, and the rules " +
-    "in order. Note the cluster switch must be on for node and guest rules to apply.",
+  description: "Firewall of the cluster (default), a node (scope node) or a guest (scope " +
+    "guest): enabled, policies, rules in order.",
   toolset: "insight",
   annotations: READ_ONLY,
   input: {
     scope: looseEnum(["cluster", "node", "guest"], { vm: "guest", ct: "guest", container: "guest" })
-      .default("cluster").describe("Default cluster"),
-    node: nodeName.optional().describe("Required for scope node"),
-    vmid: vmid.optional().describe("Required for scope guest"),
+      .default("cluster"),
+    node: nodeName.optional(),
+    vmid: vmid.optional(),
   },
   output: {
     scope: z.enum(["cluster", "node", "guest"]),

@@ -24,9 +24,8 @@ export const getHaStatus = defineTool({
   name: "get_ha_status",
   privileges: ["Sys.Audit"],
   title: "HA status",
-  description: "High-availability overview: configured HA resources (sid, requested state, " +
-    "group, restart/relocate limits) and the manager's live status (quorum, master, each node's " +
-    "LRM, each service's state on its node). Needs Sys.Audit on /.",
+  description: "HA resources (requested state, group, limits) and the HA manager's live status " +
+    "(master, LRMs, services).",
   toolset: "insight",
   annotations: READ_ONLY,
   input: {},
@@ -124,13 +123,12 @@ export const getPools = defineTool({
   name: "get_pools",
   privileges: ["Pool.Audit"],
   title: "Resource pools",
-  description: "Resource pools with their comment and members (guests and storages). Lists the " +
-    "pools the token may audit (Pool.Audit on /pool/NAME); pass poolid for one pool.",
+  description: "Resource pools with comment and members (guests, storages).",
   toolset: "insight",
   annotations: READ_ONLY,
   input: {
     poolid: z.string().regex(POOL_RE, { message: "must be a pool id (letters, digits, - _)" })
-      .optional().describe("Only this pool"),
+      .optional(),
   },
   output: {
     pools: z.array(z.object({
@@ -170,9 +168,8 @@ export const getBackupJobs = defineTool({
   name: "get_backup_jobs",
   privileges: ["Sys.Audit"],
   title: "Backup jobs",
-  description: "Scheduled backup jobs (id, enabled, schedule, target storage, which guests they " +
-    "select, mode, next run) and the guests no job covers (PVE's not-backed-up list). Needs " +
-    "Sys.Audit on /.",
+  description: "Scheduled backup jobs (schedule, storage, selection, mode, next run) and the " +
+    "guests no job covers.",
   toolset: "insight",
   annotations: READ_ONLY,
   input: {},

@@ -39,7 +39,7 @@ export async function findGuest(
     throw new PveError(
       "not-found",
       `guest ${vmid} does not exist or is not visible to the token (needs VM.Audit on /vms/${vmid}); ` +
-        "get_vms and get_containers list the guests.",
+        "get_vms lists the guests.",
     );
   }
   const at = asString(r.node) ?? "?";

@@ -58,9 +58,8 @@ export const getGuestIps = defineTool({
   name: "get_guest_ips",
   privileges: ["VM.Audit", "VM.GuestAgent.Audit"],
   title: "Guest IP addresses",
-  description: "IP addresses of a running guest: VMs through the QEMU guest agent " +
-    "(network-get-interfaces; needs the agent enabled and running, VM.GuestAgent.Audit), " +
-    "containers through PVE's interface listing (VM.Audit). Loopback is left out of `addresses`.",
+  description: "IP addresses of a running guest: VMs through the QEMU guest agent, containers " +
+    "through PVE.",
   toolset: "insight",
   annotations: READ_ONLY,
   input: { node: nodeName.optional(), vmid },

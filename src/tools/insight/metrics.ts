@@ -54,19 +54,17 @@ export const getMetrics = defineTool({
   name: "get_metrics",
   privileges: ["Sys.Audit", "VM.Audit"],
   title: "Metrics history",
-  description: "RRD history of a node (omit vmid) or a guest over hour/day/week/month/year, " +
-    "summarised per series as min/avg/max/last (cpu as fraction, memory and disk in bytes, " +
-    "network and disk I/O in bytes/s). Needs Sys.Audit on the node or VM.Audit on the guest.",
+  description: "RRD history of a node (omit vmid) or a guest, per series min/avg/max/last. " +
+    "timeframe default hour, cf default AVERAGE.",
   toolset: "insight",
   annotations: READ_ONLY,
   input: {
-    node: nodeName.optional().describe("The node (optional with vmid)"),
-    vmid: vmid.optional().describe("Guest; omit for the node itself"),
+    node: nodeName.optional(),
+    vmid: vmid.optional(),
     // looseEnum's JSON Schema cannot carry a default (zod drops it under a preprocess): say it.
-    timeframe: rrdTimeframe.default("hour").describe("Default hour"),
+    timeframe: rrdTimeframe.default("hour"),
     cf: looseEnum(["AVERAGE", "MAX"], { avg: "AVERAGE", mean: "AVERAGE", maximum: "MAX" })
-      .default("AVERAGE")
-      .describe("AVERAGE (default) or MAX per RRD step"),
+      .default("AVERAGE"),
   },
   output: {
     target: z.object({

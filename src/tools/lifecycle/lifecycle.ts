@@ -1,106 +1,53 @@
 /**
- * Power actions for QEMU VMs and LXC containers (toolset "lifecycle"): start,
- * stop, shutdown, reboot, reset (VMs), suspend, resume. Every one runs through
- * the safety pipeline (src/safety/action.ts): protected guests, locks, state,
- * confirmation, plan, one POST, task tracking, audit.
+ * `guest_power` (toolset "lifecycle"): every power action of VMs and
+ * containers behind one tool — start, shutdown, reboot, stop, reset (VMs),
+ * suspend, resume. The server finds the guest and its kind, so the model only
+ * names the act. Every call runs through the safety pipeline
+ * (src/safety/action.ts): protected guests, locks, state, confirmation, plan,
+ * one POST, task tracking, audit.
  *
  * @example
  * ```ts
- * import { LIFECYCLE_TOOLS } from "./lifecycle.ts";
- * console.log(LIFECYCLE_TOOLS.map((t) => t.name).includes("stop_vm")); // true
+ * import { guestPower, POWER_ACTIONS } from "./lifecycle.ts";
+ * console.log(guestPower.name, POWER_ACTIONS.length); // "guest_power" 7
  * ```
  *
  * @module
  */
 
 import { z } from "zod/v4";
-import { type AnyTool, defineTool } from "../../core/tool.ts";
-import type { ToolAnnotations } from "../../core/tool.ts";
-import { nodeName, vmid } from "../schemas.ts";
+import { defineTool } from "../../core/tool.ts";
+import { looseEnum, nodeName, vmid } from "../schemas.ts";
 import { runGuestAction } from "../../safety/action.ts";
 import { type ActionArgs, actionInput, actionOutput } from "../../safety/result.ts";
 import { type PowerAction, powerDraft } from "./lifecycle_rules.ts";
 import type { GuestTarget } from "../../safety/target.ts";
 import type { ToolContext } from "../../core/context.ts";
 import { asObject, asString } from "../../proxmox/lenient.ts";
-import { ACTION_NOTE, CONFIRM_NOTE } from "../action_text.ts";
 
-interface PowerSpec {
-  action: PowerAction;
-  title: string;
-  what: string;
-  destructive: boolean;
-  idempotent: boolean;
-  /** Needs confirmation always (stop, reset) or only with force_stop (shutdown). */
-  confirm: "always" | "force_stop" | "never";
-}
+/** The power actions, in the order a model reads them. */
+export const POWER_ACTIONS = [
+  "start",
+  "shutdown",
+  "reboot",
+  "stop",
+  "reset",
+  "suspend",
+  "resume",
+] as const satisfies readonly PowerAction[];
 
-const SPECS: PowerSpec[] = [
-  {
-    action: "start",
-    title: "Start",
-    what:
-      "Starts a stopped {noun} (a hibernated VM resumes). Already running: says so, sends nothing.",
-    destructive: false,
-    idempotent: true,
-    confirm: "never",
-  },
-  {
-    action: "stop",
-    title: "Stop (hard)",
-    what: "Stops a {noun} at once, like pulling the power plug: the guest OS gets no chance to " +
-      "shut down and unsaved data is lost. Prefer shutdown_{sfx}.",
-    destructive: true,
-    idempotent: true,
-    confirm: "always",
-  },
-  {
-    action: "shutdown",
-    title: "Shut down",
-    what:
-      "Asks the {noun}'s OS to shut down cleanly (ACPI / init); shutdown_timeout_s bounds PVE's " +
-      "wait, and force_stop: true hard-stops the guest if it has not stopped by then.",
-    destructive: true,
-    idempotent: true,
-    confirm: "force_stop",
-  },
-  {
-    action: "reboot",
-    title: "Reboot",
-    what: "Reboots a running {noun} cleanly (shutdown, then start).",
-    destructive: false,
-    idempotent: false,
-    confirm: "never",
-  },
-  {
-    action: "reset",
-    title: "Reset (hard)",
-    what: "Resets a running VM at once, like pressing its reset button: no clean shutdown, " +
-      "unsaved data is lost. Prefer reboot_vm.",
-    destructive: true,
-    idempotent: false,
-    confirm: "always",
-  },
-  {
-    action: "suspend",
-    title: "Suspend",
-    what: "Pauses a running {noun} (its memory stays, CPUs stop); resume_{sfx} continues it.",
-    destructive: false,
-    idempotent: true,
-    confirm: "never",
-  },
-  {
-    action: "resume",
-    title: "Resume",
-    what: "Continues a paused (suspended) {noun}.",
-    destructive: false,
-    idempotent: true,
-    confirm: "never",
-  },
-];
-
-const COMMON = ACTION_NOTE.trimStart();
-const CONFIRM = CONFIRM_NOTE;
+/** Words models and admins use for the same acts (`qm`'s and the GUI's words included). */
+const SYNONYMS: Record<string, PowerAction> = {
+  restart: "reboot",
+  boot: "start",
+  poweron: "start",
+  power_on: "start",
+  pause: "suspend",
+  unpause: "resume",
+  continue: "resume",
+  hard_stop: "stop",
+  hard_reset: "reset",
+};
 
 /** Reads qmpstatus only when the listing's `running` may hide a paused VM. */
 async function qmpStatus(
@@ -118,6 +65,7 @@ async function qmpStatus(
 }
 
 interface PowerArgs extends ActionArgs {
+  action: PowerAction;
   vmid: number;
   node?: string;
   shutdown_timeout_s?: number;
@@ -125,71 +73,56 @@ interface PowerArgs extends ActionArgs {
   [k: string]: unknown;
 }
 
-function powerTool(spec: PowerSpec, type: "qemu" | "lxc"): AnyTool {
-  const kind = type === "qemu" ? "vm" : "container";
-  const name = `${spec.action}_${kind}`;
-  const noun = type === "qemu" ? "VM" : "container";
-  const confirmText = spec.confirm === "always"
-    ? CONFIRM
-    : spec.confirm === "force_stop"
-    ? CONFIRM.replace("Destructive:", "With force_stop: true it is destructive:")
-    : "";
-  const annotations: ToolAnnotations = {
-    readOnlyHint: false,
-    destructiveHint: spec.destructive,
-    idempotentHint: spec.idempotent,
-    openWorldHint: false,
-  };
-  const extraInput: z.ZodRawShape = spec.action === "shutdown"
-    ? {
-      shutdown_timeout_s: z.number().int().min(0).max(3600).optional().describe(
-        "Seconds PVE waits for the guest to shut down (PVE's default: 180 for VMs, 60 for " +
-          "containers)",
-      ),
-      force_stop: z.boolean().default(false).describe(
-        "Hard-stop the guest if it has not shut down in time (destructive: needs confirmation)",
-      ),
+/** Options that only mean something for one action: given with another, the call is refused. */
+function misplaced(a: PowerArgs): string | undefined {
+  for (const key of ["shutdown_timeout_s", "force_stop"] as const) {
+    if (a[key] !== undefined && a.action !== "shutdown") {
+      return `${key} applies to action shutdown only, not ${a.action}. Nothing was done.`;
     }
-    : {};
-  return defineTool({
-    name,
-    title: `${spec.title} ${noun}`,
-    description: [
-      spec.what.replaceAll("{noun}", noun).replaceAll("{sfx}", kind),
-      COMMON,
-      confirmText,
-    ]
-      .map((s) => s.trim()).filter(Boolean).join(" "),
-    toolset: "lifecycle",
-    privileges: ["VM.PowerMgmt"],
-    annotations,
-    input: {
-      vmid,
-      node: nodeName.optional(),
-      ...extraInput,
-      ...actionInput,
-    },
-    output: actionOutput,
-    run(args, ctx, extra) {
-      const a = args as PowerArgs;
-      return runGuestAction(ctx, extra, {
-        tool: name,
-        args: a,
-        vmid: a.vmid,
-        node: a.node,
-        expect: type,
-        plan: async (g) =>
-          powerDraft(spec.action, g, {
-            shutdownTimeout: a.shutdown_timeout_s,
-            forceStop: a.force_stop,
-          }, await qmpStatus(ctx, g, spec.action)),
-      });
-    },
-  });
+  }
 }
 
-/** Every power tool: VMs first, then containers (no reset for containers: PVE has none). */
-export const LIFECYCLE_TOOLS: readonly AnyTool[] = [
-  ...SPECS.map((s) => powerTool(s, "qemu")),
-  ...SPECS.filter((s) => s.action !== "reset").map((s) => powerTool(s, "lxc")),
-];
+/** `guest_power`. */
+export const guestPower = defineTool({
+  name: "guest_power",
+  title: "Power a guest",
+  description: "Power action on a VM or container. shutdown: clean (ACPI/init); force_stop: " +
+    "true hard-stops after shutdown_timeout_s. stop: hard, like pulling the plug. reset: hard " +
+    "restart (VMs). suspend pauses, resume continues. stop, reset and force_stop are " +
+    "destructive: the user must agree (asked, or confirm: true).",
+  toolset: "lifecycle",
+  privileges: ["VM.PowerMgmt"],
+  safetyKeys: POWER_ACTIONS,
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: false,
+    openWorldHint: false,
+  },
+  input: {
+    action: looseEnum(POWER_ACTIONS, SYNONYMS),
+    vmid,
+    node: nodeName.optional(),
+    shutdown_timeout_s: z.number().int().min(0).max(3600).optional(),
+    force_stop: z.boolean().optional(),
+    ...actionInput,
+  },
+  output: actionOutput,
+  run(args, ctx, extra) {
+    const a = args as PowerArgs;
+    const wrong = misplaced(a);
+    if (wrong) return Promise.reject(new Error(wrong));
+    return runGuestAction(ctx, extra, {
+      tool: "guest_power",
+      op: a.action,
+      args: a,
+      vmid: a.vmid,
+      node: a.node,
+      plan: async (g) =>
+        powerDraft(a.action, g, {
+          shutdownTimeout: a.shutdown_timeout_s,
+          forceStop: a.force_stop,
+        }, await qmpStatus(ctx, g, a.action)),
+    });
+  },
+});

@@ -43,7 +43,6 @@ export function powerDraft(
 ): PlanDraft {
   const label = guestLabel(g);
   const vm = g.type === "qemu";
-  const kind = vm ? "vm" : "container";
   const paused = vm && isPaused(g, qmpstatus);
   const stopped = g.status === "stopped";
   const params: Record<string, string | number | boolean | undefined> = {
@@ -61,14 +60,14 @@ export function powerDraft(
     expect: `${label} running`,
   };
   const notRunning = `${label} is not running, so there is nothing to ${action}: ` +
-    `start it with start_${kind}.`;
+    "start it (action start).";
   const pausedNoShutdown = `${label} is paused: PVE refuses to shut down a paused VM. ` +
-    "Resume it first (resume_vm), or stop it hard (stop_vm, or force_stop: true).";
+    "Resume it first (action resume), or stop it hard (action stop, or force_stop: true).";
   switch (action) {
     case "start":
       draft.allowLocks = ["suspended"]; // starting a hibernated VM resumes it
       if (g.status === "running") draft.unchanged = `${label} is already running`;
-      else if (paused) draft.refuse = `${label} is paused, not stopped: resume it with resume_vm.`;
+      else if (paused) draft.refuse = `${label} is paused, not stopped: resume it (action resume).`;
       else if (g.template) {
         draft.refuse = `${label} is a template: templates cannot be started. Clone it into a ` +
           "new guest and start that.";
@@ -97,9 +96,14 @@ export function powerDraft(
       break;
     case "reset":
       draft.destructive = true;
+      if (!vm) {
+        draft.refuse = `${label} is a container: PVE has no reset for containers. Use action ` +
+          "reboot (clean), or stop then start.";
+        draft.calls = []; // no such endpoint: a dry run must not look its privileges up
+      }
       draft.question = `Reset ${label} on ${g.node}? Like pressing the reset button: the guest ` +
         "restarts at once without shutting down, and unsaved data in it is lost.";
-      if (stopped) draft.refuse = notRunning;
+      if (stopped && vm) draft.refuse = notRunning;
       break;
     case "suspend":
       draft.expect = vm ? `${label} paused` : `${label} frozen`;
@@ -109,8 +113,8 @@ export function powerDraft(
     case "resume":
       draft.allowLocks = ["suspended"];
       if (stopped) {
-        draft.refuse = `${label} is not running, so there is nothing to resume: start it with ` +
-          `start_${kind}${g.lock === "suspended" ? " (it is hibernated: start resumes it)" : ""}.`;
+        draft.refuse = `${label} is not running, so there is nothing to resume: start it ` +
+          `(action start)${g.lock === "suspended" ? "; it is hibernated: start resumes it" : ""}.`;
       } else if (vm && !paused) draft.unchanged = `${label} is already running (not paused)`;
       break;
   }

@@ -1,11 +1,12 @@
 /**
- * PVE tasks (toolset "tasks", read-only): one task's status, its log, and
- * the recent tasks of the cluster. The node of a task comes from its UPID.
+ * PVE tasks (toolset "tasks", read-only): one task's status with its log
+ * (the tail, or a page from any line), and the recent tasks of the cluster.
+ * The node of a task comes from its UPID.
  *
  * @example
  * ```ts
  * import { TASK_TOOLS } from "./tasks.ts";
- * console.log(TASK_TOOLS.map((t) => t.name).join(" ")); // "get_task_status get_task_log list_tasks"
+ * console.log(TASK_TOOLS.map((t) => t.name).join(" ")); // "get_task_status list_tasks"
  * ```
  *
  * @module
@@ -17,11 +18,12 @@ import { looseEnum, nodeName, vmid } from "../schemas.ts";
 import { UPID_RE } from "../../proxmox/params.ts";
 import { asArray, asNumber, asString } from "../../proxmox/lenient.ts";
 import { exitOk, getTaskLog, getTaskStatus, parseUpid, taskLogTail } from "../../proxmox/tasks.ts";
+import type { ToolContext } from "../../core/context.ts";
 import { formatTaskList, formatTaskStatus, type TaskItem } from "../../format/tasks.ts";
 
 const upid = z.string().max(512).regex(UPID_RE, {
   message: "must be a PVE task id as tools return it: UPID:node:pid:pstart:starttime:type:id:user:",
-}).describe("Task id (UPID) as returned by an action or list_tasks");
+});
 
 const TaskItemSchema = z.object({
   upid: z.string(),
@@ -51,20 +53,21 @@ function taskState(running: boolean, exitstatus: string | null): TaskItem["statu
 export const getTaskStatusTool = defineTool({
   name: "get_task_status",
   title: "Task status",
-  description: "Status of one PVE task by UPID: running or ended, exit status (OK, WARNINGS, or " +
-    "the error), and its last log lines. Use it to follow an action that was started with " +
-    "wait: false or that timed out.",
+  description: "A PVE task by UPID: running or ended, exit status, and its log: the last " +
+    "log_lines lines, or with log_start the log_lines lines from that line (paging).",
   toolset: "tasks",
   privileges: [],
   annotations: READ_ONLY,
   input: {
     upid,
-    log_lines: z.number().int().min(0).max(200).default(10)
-      .describe("How many of the last log lines to include (default 10)"),
+    log_lines: z.number().int().min(0).max(1000).default(10),
+    log_start: z.number().int().min(0).optional(),
   },
   output: {
     ...TaskItemSchema.shape,
     log: z.array(z.string()),
+    log_start: z.number().int().nullable().describe("line number of log[0] when paging"),
+    next_start: z.number().int().nullable().describe("log_start of the next page, or null"),
     log_error: z.string().nullable().describe("why the log could not be read (the status stands)"),
   },
   async run(args, ctx) {
@@ -72,12 +75,9 @@ export const getTaskStatusTool = defineTool({
     // cannot be read (its own privilege, a rotated file, a proxy error) must not hide it.
     const [s, tail] = await Promise.all([
       getTaskStatus(ctx.pve, args.upid),
-      args.log_lines
-        ? taskLogTail(ctx.pve, args.upid, args.log_lines).then(
-          (lines) => ({ lines, error: null }),
-          (e: unknown) => ({ lines: [] as string[], error: errorLine(e) }),
-        )
-        : Promise.resolve({ lines: [] as string[], error: null }),
+      readLog(ctx, args.upid, args.log_lines, args.log_start).catch(
+        (e: unknown) => ({ lines: [] as string[], next: null, error: errorLine(e) }),
+      ),
     ]);
     const log = tail.lines;
     const running = s.status === "running";
@@ -94,62 +94,58 @@ export const getTaskStatusTool = defineTool({
       duration_s: running ? Math.max(0, Math.round(Date.now() / 1000 - s.starttime)) : null,
     };
     const text = formatTaskStatus(item, log) +
+      (tail.next !== null ? `\n(more log: ask again with log_start ${tail.next})` : "") +
       (tail.error ? `\n(The log could not be read: ${tail.error})` : "");
-    return { structured: { ...item, log, log_error: tail.error }, text };
+    const structured = {
+      ...item,
+      log,
+      log_start: args.log_start ?? null,
+      next_start: tail.next,
+      log_error: tail.error,
+    };
+    return { structured, text };
   },
 });
 
-/** `get_task_log`. */
-export const getTaskLogTool = defineTool({
-  name: "get_task_log",
-  title: "Task log",
-  description: "Log lines of one PVE task by UPID, from line `start` (0-based), at most `limit`.",
-  toolset: "tasks",
-  privileges: [],
-  annotations: READ_ONLY,
-  input: {
-    upid,
-    start: z.number().int().min(0).default(0).describe("First line, 0-based (default 0)"),
-    limit: z.number().int().min(1).max(1000).default(50).describe("Most lines (default 50)"),
-  },
-  output: {
-    upid: z.string(),
-    lines: z.array(z.object({ n: z.number().int(), t: z.string() })),
-    next_start: z.number().int().nullable().describe("start for the next page, or null"),
-  },
-  async run(args, ctx) {
-    const lines = await getTaskLog(ctx.pve, args.upid, { start: args.start, limit: args.limit });
-    // PVE answers an empty or exhausted log with one "no content" line.
-    const real = lines.filter((l) => !(lines.length === 1 && l.t === "no content"));
-    const next = real.length === args.limit ? args.start + real.length : null;
-    const text = real.length
-      ? real.map((l) => `${l.n}: ${l.t}`).join("\n") +
-        (next !== null ? `\n(more: ask again with start ${next})` : "")
-      : `No log lines from line ${args.start}.`;
-    return { structured: { upid: args.upid, lines: real, next_start: next }, text };
-  },
-});
+/** The log's tail, or (with `start`) one page of it from that line. */
+async function readLog(
+  ctx: ToolContext,
+  upid: string,
+  lines: number,
+  start: number | undefined,
+): Promise<{ lines: string[]; next: number | null; error: string | null }> {
+  if (start === undefined) {
+    return { lines: lines ? await taskLogTail(ctx.pve, upid, lines) : [], next: null, error: null };
+  }
+  if (!lines) return { lines: [], next: null, error: null };
+  const page = await getTaskLog(ctx.pve, upid, { start, limit: lines });
+  // PVE answers an empty or exhausted log with one "no content" line.
+  const real = page.filter((l) => !(page.length === 1 && l.t === "no content"));
+  return {
+    lines: real.map((l) => l.t),
+    next: real.length === lines ? start + real.length : null,
+    error: null,
+  };
+}
 
 /** `list_tasks`. */
 export const listTasks = defineTool({
   name: "list_tasks",
   title: "Recent tasks",
-  description: "Recent PVE tasks cluster-wide (newest first), from one request: backups, " +
-    "starts, stops, snapshots, migrations. Filters: vmid, type (e.g. vzdump, qmstart), status " +
-    "(running, ok, error), node; limit.",
+  description: "Recent PVE tasks cluster-wide, newest first (backups, starts, migrations…). " +
+    "type is PVE's worker type, e.g. vzdump, qmstart.",
   toolset: "tasks",
   privileges: [],
   annotations: READ_ONLY,
   input: {
-    vmid: vmid.optional().describe("Only tasks about this guest"),
+    vmid: vmid.optional(),
     type: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, {
       message: "must be a task type such as qmstart",
-    })
-      .optional().describe("Only tasks of this type, e.g. vzdump, qmstart, qmsnapshot"),
-    status: looseEnum(["running", "ok", "error"], { failed: "error", success: "ok" }).optional()
-      .describe("running, ok (including warnings) or error"),
-    node: nodeName.optional().describe("Only tasks on this node"),
-    limit: z.number().int().min(1).max(500).default(50).describe("Most tasks (default 50)"),
+    }).optional(),
+    // ok includes tasks that ended with warnings.
+    status: looseEnum(["running", "ok", "error"], { failed: "error", success: "ok" }).optional(),
+    node: nodeName.optional(),
+    limit: z.number().int().min(1).max(500).default(50),
   },
   output: { tasks: z.array(TaskItemSchema), total: z.number().int(), returned: z.number().int() },
   async run(args, ctx) {
@@ -193,4 +189,4 @@ function toItem(r: Record<string, unknown>): TaskItem | undefined {
 }
 
 /** The task tools in listing order. */
-export const TASK_TOOLS: readonly AnyTool[] = [getTaskStatusTool, getTaskLogTool, listTasks];
+export const TASK_TOOLS: readonly AnyTool[] = [getTaskStatusTool, listTasks];
