@@ -30,6 +30,9 @@ interface FaultBase {
  * - `huge`: 200 with a body of `bytes` bytes (a JSON string that never ends
  *   in time), streamed: a hostile or broken PVE sending hundreds of MiB.
  * - `endless`: 200 whose body streams until the client goes away.
+ * - `gzip-bomb`: 200, `Content-Encoding: gzip`, a small body that inflates to
+ *   `bytes` bytes (a broken or hostile proxy).
+ * - `bad-gzip`: 200, `Content-Encoding: gzip`, a body that is no gzip at all.
  */
 export type Fault =
   | (FaultBase & { kind: "status"; status: number; message?: string })
@@ -38,7 +41,9 @@ export type Fault =
   | (FaultBase & { kind: "hang" })
   | (FaultBase & { kind: "reset"; at?: "connect" | "body" })
   | (FaultBase & { kind: "huge"; bytes: number })
-  | (FaultBase & { kind: "endless" });
+  | (FaultBase & { kind: "endless" })
+  | (FaultBase & { kind: "gzip-bomb"; bytes: number })
+  | (FaultBase & { kind: "bad-gzip" });
 
 /** The active faults of one simulator. */
 export class FaultSet {

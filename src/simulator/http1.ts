@@ -9,6 +9,8 @@
  * @module
  */
 
+import { gzipSync } from "node:zlib";
+
 /** A request as read from the wire. */
 export interface RawRequest {
   method: string;
@@ -131,8 +133,22 @@ async function handleConn(
   }
 }
 
+/**
+ * As pve-http-server (PVE::APIServer::AnyEvent `response`): a body over 1 KiB is gzipped when
+ * the request accepts gzip. Not for a truncation fault, whose cut must fall in the plain body.
+ */
+function encodeBody(req: RawRequest, res: RawResponse): { body: Uint8Array; gzip: boolean } {
+  const plain = typeof res.body === "string" ? enc.encode(res.body) : res.body ?? new Uint8Array();
+  const accepts = /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
+  const encoded = res.headers?.["Content-Encoding"] !== undefined; // a fault's own encoding
+  if (!accepts || encoded || plain.length <= 1024 || res.truncateAt !== undefined) {
+    return { body: plain, gzip: false };
+  }
+  return { body: gzipSync(plain), gzip: true };
+}
+
 async function writeResponse(conn: Deno.Conn, req: RawRequest, res: RawResponse): Promise<boolean> {
-  const body = typeof res.body === "string" ? enc.encode(res.body) : res.body ?? new Uint8Array();
+  const { body, gzip } = encodeBody(req, res);
   const close = res.truncateAt !== undefined ||
     (req.headers.get("connection") ?? "").toLowerCase() === "close";
   const headers: Record<string, string> = {
@@ -143,6 +159,7 @@ async function writeResponse(conn: Deno.Conn, req: RawRequest, res: RawResponse)
     "Server": "pve-api-daemon/3.0",
     "Expires": new Date().toUTCString(),
     ...res.headers,
+    ...(gzip && { "Content-Encoding": "gzip" }),
     "Content-Length": String(body.length),
   };
   let head = `HTTP/1.1 ${res.status} ${res.reason.replace(/[\r\n]+/g, " ").trim()}\r\n`;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { gzipSync } from "node:zlib";
 import { matchEndpoint } from "../proxmox/endpoints.ts";
 import { checkPermissions, fullTokenId, hasPrivs, PermissionDenied, type SimToken } from "./acl.ts";
 import { type Fault, type FaultSet, STATUS_TEXT } from "./faults.ts";
@@ -107,6 +108,13 @@ async function handle(deps: PipelineDeps, raw: RawRequest): Promise<RawResponse>
   if (fault?.kind === "huge" || fault?.kind === "endless") {
     rec.status = 200;
     return { status: 200, reason: "OK", stream: fault.kind === "huge" ? fault.bytes : "endless" };
+  }
+  if (fault?.kind === "gzip-bomb" || fault?.kind === "bad-gzip") {
+    rec.status = 200;
+    const body = fault.kind === "bad-gzip"
+      ? new TextEncoder().encode('{"data":[]}')
+      : gzipSync(new Uint8Array(fault.bytes).fill(0x20));
+    return { status: 200, reason: "OK", body, headers: { "Content-Encoding": "gzip" } };
   }
   if (fault?.kind === "reset" && fault.at === "connect") {
     return { status: 0, reason: "", abort: true };

@@ -88,3 +88,31 @@ Deno.test("a GET that times out is not sent again, even with retries configured"
     await sim.close();
   }
 });
+
+// PVE gzips answers over 1 KiB for clients that accept it (pve-http-server); both transports
+// ask for it, so the bound must hold for what an answer inflates to, not what was sent.
+for (const [name, make] of Object.entries(transports)) {
+  Deno.test(`${name}: gzipped answers inflate, a gzip bomb stops at the cap, bad gzip is named`, async () => {
+    const sim = await startSimulator();
+    const transport = make(sim);
+    try {
+      const pve = clientFor(sim, transport);
+      const before = sim.requests.length;
+      const rows = await pve.get("/cluster/resources") as unknown[];
+      assertEquals(rows.length > 10, true, "a listing over 1 KiB, read whole");
+      assertEquals(sim.requests.length - before, 1);
+      sim.inject({ kind: "gzip-bomb", bytes: 8 * CAP, match: { path: "/nodes" } });
+      const e = await assertRejects(() => pve.get("/nodes"), PveError);
+      assertEquals(e.kind, "bad-response");
+      assertStringIncludes(e.message, `larger than ${CAP} bytes (proxmox.max_answer_bytes)`);
+      sim.inject({ kind: "bad-gzip", match: { path: "/nodes" } });
+      const bad = await assertRejects(() => pve.get("/nodes"), PveError);
+      assertEquals(bad.kind, "bad-response");
+      sim.clearFaults();
+      assertEquals(((await pve.get("/nodes")) as unknown[]).length > 0, true);
+    } finally {
+      transport.close();
+      await sim.close();
+    }
+  });
+}
