@@ -14,17 +14,25 @@ import { SERVER_NAME, VERSION } from "../version.ts";
 // Only for a person at a terminal: the tool list is imported then, not when a client starts us.
 async function banner(s: Setup): Promise<string> {
   const { selectTools } = await import("../tools/index.ts");
+  const { ToolCatalog } = await import("../mcp/catalog.ts");
   const c = s.ctx.config;
   const selected = selectTools(c);
-  const tools = selected.map((t) => t.name);
   const sets = [...new Set(selected.map((t) => t.toolset))];
+  // What a model is handed each turn (name, description, input schema), as an MCP host lists it.
+  const listed = ToolCatalog.for(s.ctx).list(new Set());
+  const bytes = new TextEncoder().encode(JSON.stringify(listed.map((t) => ({
+    name: t.name,
+    description: t.description,
+    inputSchema: t.inputSchema,
+  })))).length;
   const self = s.demo ? "deno task demo" : "proxmox-mcp";
   const target = s.demo
     ? "the built-in SIMULATED cluster (demo mode, no Proxmox needed)"
     : `${c.auth.user}!${c.auth.token_name} at ${c.proxmox.host}:${c.proxmox.port}`;
   return [
     `${SERVER_NAME} ${VERSION}: serving MCP over stdio for ${target}.`,
-    `${tools.length} tools in toolsets ${sets.join(", ")} (list them: ${self} tools).`,
+    `${listed.length} tools in toolsets ${sets.join(", ")}: about ` +
+    `${(bytes / 4 / 1000).toFixed(1)}k tokens of a model's context (list them: ${self} tools).`,
     "This process speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client",
     "(Claude Desktop, Claude Code, Cursor): see the README for the client configuration.",
     `To try one tool from a shell instead:  ${self} call get_cluster_status`,

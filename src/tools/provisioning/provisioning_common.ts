@@ -43,9 +43,12 @@ export const guestTarget = {
   node: nodeName.optional(),
 };
 
-/** Ending of every mutating tool's description. */
-export const COMMON = " Arguments are checked against the cluster first; dry_run: true shows " +
-  "the plan only. Waits for the PVE task (wait, timeout_s).";
+/**
+ * Ending of every mutating tool's description: empty, since the server instructions say once
+ * for all of them that arguments are checked first, dry_run shows the plan, and wait/timeout_s
+ * follow the task (src/mcp/instructions.ts).
+ */
+export const COMMON = "";
 
 /** Ending of destructive tools' descriptions. */
 export const CONFIRM = CONFIRM_NOTE;
