@@ -1,5 +1,5 @@
 /**
- * Where each guest was last seen (VMID → node and type), per PVE client, for 30 s: an action
+ * Where each guest was last seen (VMID → node and type), per PVE client, for 10 minutes: an action
  * without `node` then reads the guest's own `status/current` (a few hundred bytes) instead of
  * the cluster-wide list (megabytes on a big cluster). The entry is a hint, never the answer:
  * the guest's own status must confirm it (PVE answers it only from the node holding the
@@ -12,7 +12,7 @@
  * const pve = {}; // any object standing for one PveClient
  * rememberGuests(pve, [{ vmid: 100, node: "pve1", type: "qemu" }], 0);
  * console.log(locateGuest(pve, 100, 1_000)); // { node: "pve1", type: "qemu" }
- * console.log(locateGuest(pve, 100, 31_000)); // undefined (expired)
+ * console.log(locateGuest(pve, 100, 601_000)); // undefined (expired)
  * ```
  *
  * @module
@@ -20,8 +20,12 @@
 
 import { asString, guestKind, guestVmid } from "../proxmox/lenient.ts";
 
-/** How long a sighting is used (guests migrate; the status read checks it anyway). */
-export const LOCATOR_TTL_MS = 30_000;
+/**
+ * How long a sighting is used. Long on purpose: a sighting is only ever a hint that the
+ * guest's own status confirms, so a stale one (migrated, destroyed) costs one small failed read
+ * before the list, and a VMID the map lacks (a new guest) goes to the list, which refreshes it.
+ */
+export const LOCATOR_TTL_MS = 600_000;
 
 interface Sighting {
   node: string;

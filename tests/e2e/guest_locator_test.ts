@@ -40,6 +40,34 @@ Deno.test("guest locator: a recent sighting is confirmed by the guest's own stat
       assert(paths(reqs).includes("GET /nodes/pve2/qemu/105/status/current"));
     });
 
+    await t.step(
+      "after a get_vms listing, the first action on a listed guest reads no list",
+      async () => {
+        // A fresh server: no action has read the list yet, only the listing did.
+        const fresh = await startServer({ sim });
+        try {
+          const listed: any = await call(fresh, "get_vms", { type: "lxc" });
+          const ct = listed.structuredContent.guests[0];
+          assert(ct, "the demo cluster has containers");
+          const reqs = await requestsDuring(sim, async () => {
+            const r: any = await call(fresh, "guest_power", {
+              action: "start",
+              vmid: ct.vmid,
+              dry_run: true,
+            });
+            assert(!r.isError, textOf(r));
+          });
+          assert(!paths(reqs).includes("GET /cluster/resources"), paths(reqs).join());
+          assert(
+            paths(reqs).includes(`GET /nodes/${ct.node}/lxc/${ct.vmid}/status/current`),
+            paths(reqs).join(),
+          );
+        } finally {
+          await fresh.close();
+        }
+      },
+    );
+
     await t.step("a wrong type from the sighting goes to the list, which names it", async () => {
       // guest_power finds the kind itself; dashboard_action is the caller that states one.
       let r: any;

@@ -26,6 +26,7 @@ import {
 import { ratio } from "../../format/units.ts";
 import { PveError } from "../../proxmox/errors.ts";
 import { nodeHint } from "../natural_args.ts";
+import { rememberGuests } from "../../safety/guest_locator.ts";
 
 /** The guest kinds PVE has. */
 export type GuestType = "qemu" | "lxc";
@@ -189,6 +190,9 @@ export async function listGuests(args: ListArgs, ctx: ToolContext) {
     await ctx.pve.get("/cluster/resources", { type: "vm" }),
     "GET /cluster/resources",
   );
+  // The whole list was read anyway: the next action on one of these guests finds its node
+  // without reading it again (safety/guest_locator.ts).
+  rememberGuests(ctx.pve, rows);
   const byName = args.name ? namePredicate(args.name) : undefined;
   const tag = args.tag?.toLowerCase();
   // Same accessors as toGuestItem, so a filter sees exactly what the item will show.
