@@ -120,6 +120,10 @@ export class ToolCatalog {
     const out: Record<string, unknown>[] = [];
     for (const [name, listing] of this.#listings) {
       if (hidden.has(name)) continue;
+      // Every action switched off by old names (all 13 power tools): nothing left to offer.
+      const actions = (listing.inputSchema as { properties?: { action?: { enum?: unknown[] } } })
+        .properties?.action?.enum;
+      if (actions && actions.length === 0) continue;
       const tool = this.#tools.get(name)!;
       // App-only tools (MCP Apps) are for a view's buttons: a host without apps would hand
       // them to the model instead, so they are listed only to hosts that declare apps.

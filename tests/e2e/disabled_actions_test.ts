@@ -68,3 +68,23 @@ Deno.test("disabled_tools: stop_vm switches off guest_power's stop for every gue
     await sim.close();
   }
 });
+
+Deno.test("disabled_tools: every snapshot change switched off by old names hides guest_snapshot", async () => {
+  const sim = await startSimulator({ cluster: demoCluster(), tokens: [DEMO_TOKEN] });
+  const srv = await startServer({
+    sim,
+    config: {
+      tools: { disabled_tools: ["create_snapshot", "rollback_snapshot", "delete_snapshot"] },
+    },
+  });
+  try {
+    const names = (await srv.client.listTools()).tools.map((t) => t.name);
+    assertEquals(names.includes("guest_snapshot"), false, names.join());
+    assert(names.includes("list_snapshots") && names.includes("guest_power"), names.join());
+    const r = await call(srv, "guest_snapshot", { action: "create", vmid: 100, snapname: "x1" });
+    assertStringIncludes(textOf(r), "switched off on this server (tools.disabled_tools)");
+  } finally {
+    await srv.close();
+    await sim.close();
+  }
+});
