@@ -147,37 +147,3 @@ export function isMutating(tool: AnyTool): boolean {
 export function isLongRunning(tool: AnyTool): boolean {
   return tool.longRunning ?? (isMutating(tool) && "upid" in (tool.output as z.ZodRawShape));
 }
-
-/**
- * A `run` that imports its implementation on the first call. A tool family whose definition
- * module (name, schemas, annotations) imports its implementation (formatting, the safety
- * pipeline, diagnostics) only through this keeps tools/list, and the memory of a server that
- * is only listed, free of that code. Keep the specifier literal so `deno compile` includes it.
- *
- * @example
- * ```ts
- * import { defineTool, lazyRun, READ_ONLY } from "./tool.ts";
- * import { z } from "zod/v4";
- * let loads = 0;
- * const ping = defineTool({
- *   name: "ping", title: "Ping", description: "Answers pong.", toolset: "core",
- *   annotations: READ_ONLY, privileges: [], input: {}, output: { pong: z.boolean() },
- *   // In a tool family: lazyRun(async () => (await import("./ping_run.ts")).runPing)
- *   run: lazyRun(() => {
- *     loads++;
- *     return Promise.resolve(() => Promise.resolve({ structured: { pong: true }, text: "pong" }));
- *   }),
- * });
- * console.log(loads); // 0
- * await ping.run({}, {} as never);
- * await ping.run({}, {} as never);
- * console.log(loads); // 1
- * ```
- */
-// deno-lint-ignore no-explicit-any
-export function lazyRun<F extends (...args: any[]) => Promise<unknown>>(
-  load: () => Promise<F>,
-): F {
-  let run: Promise<F> | undefined;
-  return (async (...args: Parameters<F>) => await (await (run ??= load()))(...args)) as F;
-}

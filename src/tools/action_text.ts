@@ -1,21 +1,17 @@
 /**
- * The sentences every mutating tool's description shares, kept short: each
- * tool definition is read by the model on every turn. The long form lives once
- * in the server instructions (src/mcp/instructions.ts): vmid/node, protection,
- * wait/timeout_s, dry_run and confirm are explained there, so a guest action's
- * own description adds nothing but the destructive warning.
+ * The sentence every destructive tool's description ends with, kept short:
+ * each tool definition is read by the model on every turn, and the rest of
+ * what mutating tools share (vmid/node, protection, wait/timeout_s, dry_run,
+ * confirm) is said once in the server instructions (src/mcp/instructions.ts).
  *
  * @example
  * ```ts
- * import { ACTION_NOTE } from "./action_text.ts";
- * console.log(ACTION_NOTE.length < 200); // true
+ * import { CONFIRM_NOTE } from "./action_text.ts";
+ * console.log(CONFIRM_NOTE.includes("confirm: true")); // true
  * ```
  *
  * @module
  */
-
-/** Behaviour common to guest actions: all said by the server instructions. */
-export const ACTION_NOTE = "";
 
 /** Behaviour common to destructive actions (the model must know which acts need the user). */
 export const CONFIRM_NOTE = " Destructive: needs the user's agreement (asked, or confirm: true).";

@@ -14,18 +14,15 @@ import {
   type ReplayServer,
   startReplayServer,
 } from "../support/replay_server.ts";
-import { callTool, fixtureData, fixtureGuests, replayContext } from "./replay_support.ts";
+import {
+  callTool,
+  fixtureData,
+  fixtureGuests,
+  REPLAY_FIXTURES,
+  replayContext,
+} from "./replay_support.ts";
 
 type Row = Record<string, unknown>;
-
-const FIXTURES = [
-  "go-proxmox-pve7.json",
-  "go-proxmox-pve8.json",
-  "go-proxmox-pve9.json",
-  "pve-exporter-cluster-pve9.json",
-  "pve-exporter-standalone-pve9.json",
-  "ansible-proxmox-pve6.json",
-];
 
 /** The rows the fixture answers `?type=` with: its own key, else its full list filtered. */
 function rowsOfType(fx: ReplayFixture, type: "node" | "storage"): Row[] {
@@ -83,7 +80,7 @@ async function seen(srv: ReplayServer, fn: () => Promise<unknown>): Promise<stri
   return srv.requests.slice(before).map((r) => r.key).sort();
 }
 
-for (const name of FIXTURES) {
+for (const name of REPLAY_FIXTURES) {
   const fx = await loadReplayFixture(name);
   if (!fx) {
     Deno.test({ name: `replay ${name}: get_cluster_status`, ignore: true, fn() {} });

@@ -19,19 +19,11 @@ import {
   fixtureGuests,
   fixtureKind,
   fixtureVmid,
+  REPLAY_FIXTURES,
   replayContext,
 } from "./replay_support.ts";
 
 type Row = Record<string, unknown>;
-
-const FIXTURES = [
-  "go-proxmox-pve7.json",
-  "go-proxmox-pve8.json",
-  "go-proxmox-pve9.json",
-  "pve-exporter-cluster-pve9.json",
-  "pve-exporter-standalone-pve9.json",
-  "ansible-proxmox-pve6.json",
-];
 
 /** A fixture figure as a number, or null where the source left it out. */
 const figure = (v: unknown) => (v === undefined || v === null || v === "" ? null : Number(v));
@@ -139,7 +131,7 @@ async function checkListing(fx: ReplayFixture, label: string) {
   }
 }
 
-for (const name of FIXTURES) {
+for (const name of REPLAY_FIXTURES) {
   const fx = await loadReplayFixture(name);
   if (!fx) {
     Deno.test({ name: `replay ${name}: get_vms`, ignore: true, fn() {} });

@@ -14,6 +14,16 @@ import { ALL_TOOLS } from "../../src/tools/index.ts";
 import { invokeTool, parseArgs, type ToolResult } from "../../src/tools/invoke.ts";
 import type { ReplayFixture, ReplayServer } from "../support/replay_server.ts";
 
+/** Every fixture set in ../shared/pve/replay (its README says where each comes from). */
+export const REPLAY_FIXTURES = [
+  "go-proxmox-pve7.json",
+  "go-proxmox-pve8.json",
+  "go-proxmox-pve9.json",
+  "pve-exporter-cluster-pve9.json",
+  "pve-exporter-standalone-pve9.json",
+  "ansible-proxmox-pve6.json",
+] as const;
+
 /** A context for `srv`, privileges and PVE version read as after an MCP handshake. */
 export async function replayContext(srv: ReplayServer): Promise<ToolContext> {
   const config = validateConfig({

@@ -14,21 +14,13 @@ import {
   fixtureKind,
   fixtureUpids,
   fixtureVmid,
+  REPLAY_FIXTURES,
   replayContext,
 } from "./replay_support.ts";
 
-const FIXTURES = [
-  "go-proxmox-pve7.json",
-  "go-proxmox-pve8.json",
-  "go-proxmox-pve9.json",
-  "pve-exporter-cluster-pve9.json",
-  "pve-exporter-standalone-pve9.json",
-  "ansible-proxmox-pve6.json",
-];
-
 const READ_TOOLS = ALL_TOOLS.filter((t) => !isMutating(t)).map((t) => t.name);
 
-for (const name of FIXTURES) {
+for (const name of REPLAY_FIXTURES) {
   const fx = await loadReplayFixture(name);
   if (!fx) {
     Deno.test({ name: `replay ${name}`, ignore: true, fn() {} });

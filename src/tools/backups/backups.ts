@@ -22,13 +22,7 @@ import { runGuestAction } from "../../safety/action.ts";
 import { runProvision } from "../../safety/provision.ts";
 import { ActionRefused, guestLabel } from "../../safety/target.ts";
 import { loadStorages, storageCheck } from "../../provision/cluster.ts";
-import {
-  COMMON,
-  CONFIRM,
-  guestTarget,
-  mutating,
-  optIn,
-} from "../provisioning/provisioning_common.ts";
+import { CONFIRM, guestTarget, mutating, optIn } from "../provisioning/provisioning_common.ts";
 import { ContentItem, storageContent } from "../provisioning/provisioning_read.ts";
 import { backupVolid, humanSize } from "../../provision/validate.ts";
 import { STORAGE_RE } from "../../proxmox/params.ts";
@@ -97,7 +91,7 @@ export const backupGuest = defineTool({
   description: "Backs up one VM or container with vzdump to a backup storage. mode snapshot " +
     "(default: no downtime), suspend (short pause) or stop (stops a running guest for the " +
     "backup and starts it again: confirmation needed); compress zstd (default), lzo, gzip or " +
-    "0. Needs VM.Backup on the guest and Datastore.AllocateSpace on the storage." + COMMON,
+    "0. Needs VM.Backup on the guest and Datastore.AllocateSpace on the storage.",
   toolset: "backups",
   privileges: ["VM.Backup"],
   enabledWhen: optIn("backups"),
@@ -157,7 +151,7 @@ export const deleteBackup = defineTool({
   name: "delete_backup",
   title: "Delete a backup",
   description: "Deletes one backup volume (list_backups shows them) for good. Refused for " +
-    "protected backups." + COMMON + CONFIRM,
+    "protected backups." + CONFIRM,
   toolset: "backups",
   privileges: ["Datastore.Allocate", "VM.Backup"],
   enabledWhen: optIn("backups"),

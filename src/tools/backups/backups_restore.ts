@@ -25,13 +25,7 @@ import { checkProtectionFlag, type CheckResult } from "../../safety/policy.ts";
 import { freeVmid, loadStorages, nodeCheck, storageCheck } from "../../provision/cluster.ts";
 import { fileCheck } from "../../provision/parts.ts";
 import { backupVolid } from "../../provision/validate.ts";
-import {
-  COMMON,
-  CONFIRM,
-  mutating,
-  optIn,
-  readConfig,
-} from "../provisioning/provisioning_common.ts";
+import { CONFIRM, mutating, optIn, readConfig } from "../provisioning/provisioning_common.ts";
 import { STORAGE_RE } from "../../proxmox/params.ts";
 
 function restoreCall(
@@ -66,7 +60,7 @@ export const restoreBackup = defineTool({
   description: "Restores a backup (list_backups shows volume ids) to a new VMID (default: the " +
     "next free one) on node, or over the existing guest with that VMID: then everything on " +
     "that guest is replaced, so force: true is required and it must be stopped. storage puts " +
-    "the disks elsewhere (default: where they were)." + COMMON + " Overwriting is destructive:" +
+    "the disks elsewhere (default: where they were)." + " Overwriting is destructive:" +
     CONFIRM.replace(" Destructive:", ""),
   toolset: "backups",
   privileges: ["VM.Backup", "VM.Allocate"],

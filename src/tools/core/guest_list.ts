@@ -121,7 +121,7 @@ export function toGuestItem(r: Record<string, unknown>): GuestItem {
   const maxmem = asNumber(r.maxmem);
   return {
     vmid: guestVmid(r) ?? 0,
-    type: guestType(r),
+    type: guestKind(r) ?? "qemu",
     name: asString(r.name) ?? null,
     node: asString(r.node) ?? "?",
     status: asString(r.status) ?? "unknown",
@@ -139,15 +139,6 @@ export function toGuestItem(r: Record<string, unknown>): GuestItem {
     lock: asString(r.lock) ?? null,
     hastate: asString(r.hastate) ?? null,
   };
-}
-
-/** A guest row's kind (lenient.ts: `type`, else the prefix of `id`). */
-function guestType(r: Record<string, unknown>): GuestType {
-  return guestKind(r) ?? "qemu";
-}
-
-function isGuestRow(r: Record<string, unknown>): boolean {
-  return guestKind(r) !== undefined;
 }
 
 /** The sort key of a row; undefined (no figure, e.g. stopped) sorts last. */
@@ -197,7 +188,7 @@ export async function listGuests(args: ListArgs, ctx: ToolContext) {
   const tag = args.tag?.toLowerCase();
   // Same accessors as toGuestItem, so a filter sees exactly what the item will show.
   const all: Entry[] = rows.filter((r) =>
-    isGuestRow(r) && (!args.type || guestType(r) === args.type) &&
+    guestKind(r) !== undefined && (!args.type || guestKind(r) === args.type) &&
     (!args.node || (asString(r.node) ?? "?") === args.node) &&
     (!args.status || (asString(r.status) ?? "unknown") === args.status) &&
     (!tag || asTags(r.tags).some((t) => t.toLowerCase() === tag)) &&
@@ -213,7 +204,7 @@ export async function listGuests(args: ListArgs, ctx: ToolContext) {
     const status = asString(r.status) ?? "unknown";
     if (status === "running") running++;
     else if (status === "stopped") stopped++;
-    if (guestType(r) === "lxc") containers++;
+    if (guestKind(r) === "lxc") containers++;
   }
   return {
     guests: page,

@@ -26,7 +26,6 @@ import {
   sshKeys,
 } from "../../provision/validate.ts";
 import {
-  COMMON,
   CONFIRM,
   guestTarget,
   mutating,
@@ -44,7 +43,7 @@ export const cloneGuest = defineTool({
   description: "Clones a template or guest to a new VMID with a new name: full (independent " +
     "copy, any storage) or linked (only from a template, shares its base disks, same storage). " +
     "target_node places the clone on another node (needs shared storage). The source is only " +
-    "read." + COMMON,
+    "read.",
   toolset: "provisioning",
   privileges: ["VM.Clone"],
   enabledWhen: optIn("provisioning"),
@@ -127,7 +126,7 @@ export const convertToTemplate = defineTool({
   name: "convert_to_template",
   title: "Convert to template",
   description: "Turns a stopped VM or container into a template (its disks become read-only " +
-    "base images for clones). One way: PVE cannot turn a template back into a guest." + COMMON +
+    "base images for clones). One way: PVE cannot turn a template back into a guest." +
     CONFIRM,
   toolset: "provisioning",
   privileges: ["VM.Allocate"],
@@ -170,7 +169,7 @@ export const setCloudinit = defineTool({
   title: "Set cloud-init",
   description: "Sets a VM's cloud-init user, SSH public keys and IP configuration (net0, or " +
     "nic_index) and regenerates the cloud-init drive; the guest reads it at next boot. The " +
-    "config digest guards against concurrent edits." + COMMON,
+    "config digest guards against concurrent edits.",
   toolset: "provisioning",
   privileges: ["VM.Config.Cloudinit"],
   enabledWhen: optIn("provisioning"),

@@ -43,13 +43,6 @@ export const guestTarget = {
   node: nodeName.optional(),
 };
 
-/**
- * Ending of every mutating tool's description: empty, since the server instructions say once
- * for all of them that arguments are checked first, dry_run shows the plan, and wait/timeout_s
- * follow the task (src/mcp/instructions.ts).
- */
-export const COMMON = "";
-
 /** Ending of destructive tools' descriptions. */
 export const CONFIRM = CONFIRM_NOTE;
 

@@ -22,7 +22,6 @@ import { ActionRefused, guestLabel } from "../../safety/target.ts";
 import { nicParams, volumeParams } from "../../provision/parts.ts";
 import { diskSize, guestName, memory, memoryMiB, nicSpec } from "../../provision/validate.ts";
 import {
-  COMMON,
   CONFIRM,
   freeIndex,
   guestTarget,
@@ -43,7 +42,7 @@ export const reconfigureGuest = defineTool({
     "path) and remove_disks (detached: a VM disk becomes unusedN, delete unusedN to destroy " +
     "it); cloudinit_storage adds a cloud-init drive. Sends the config digest: if the guest " +
     "changed since it was read (digest argument, e.g. from get_guest), PVE refuses. Grow " +
-    "disks with resize_disk." + COMMON + " Removing NICs or disks is destructive:" +
+    "disks with resize_disk." + " Removing NICs or disks is destructive:" +
     CONFIRM.replace(" Destructive:", ""),
   toolset: "provisioning",
   privileges: ["VM.Config.CPU", "VM.Config.Memory", "VM.Config.Network", "VM.Config.Disk"],

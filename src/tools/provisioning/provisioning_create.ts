@@ -34,7 +34,7 @@ import {
   nicSpec,
   sshKeys,
 } from "../../provision/validate.ts";
-import { COMMON, mutating, optIn } from "./provisioning_common.ts";
+import { mutating, optIn } from "./provisioning_common.ts";
 import { ActionRefused } from "../../safety/target.ts";
 import { STORAGE_RE } from "../../proxmox/params.ts";
 
@@ -92,7 +92,7 @@ export const createVm = defineTool({
   description: "Creates a QEMU VM: cores, memory, disks on storages, NICs on bridges (optional " +
     "VLAN), an ISO image to install from or a cloud-init drive (user, SSH keys, IP). Refused " +
     "when the VMID is taken, a storage lacks room or does not hold VM disks, a bridge or the " +
-    "ISO is missing." + COMMON,
+    "ISO is missing.",
   toolset: "provisioning",
   privileges: ["VM.Allocate"],
   enabledWhen: optIn("provisioning"),
@@ -197,7 +197,7 @@ export const createContainer = defineTool({
   description: "Creates an LXC container from a container template (list_storage_content " +
     "content=vztmpl): root disk size and storage, optional mount points, cores, memory, NICs " +
     "on bridges, SSH public keys for root; unprivileged unless privileged: true. No password " +
-    "is taken: log in with the SSH keys." + COMMON,
+    "is taken: log in with the SSH keys.",
   toolset: "provisioning",
   privileges: ["VM.Allocate"],
   enabledWhen: optIn("provisioning"),

@@ -20,7 +20,6 @@ import { guestLabel } from "../../safety/target.ts";
 import { loadStorages, storageCheck } from "../../provision/cluster.ts";
 import { humanSize, resizeSize, sizeBytes } from "../../provision/validate.ts";
 import {
-  COMMON,
   guestTarget,
   mutating,
   optIn,
@@ -52,7 +51,7 @@ export const resizeDisk = defineTool({
   title: "Grow a disk",
   description: "Grows a VM disk or container volume: size absolute (40G) or added (+10G). " +
     "Shrinking is refused (PVE refuses it: data would be lost). The filesystem inside a VM " +
-    "must be grown by its OS afterwards." + COMMON,
+    "must be grown by its OS afterwards.",
   toolset: "provisioning",
   privileges: ["VM.Config.Disk"],
   enabledWhen: optIn("provisioning"),
@@ -114,7 +113,7 @@ export const moveDisk = defineTool({
   title: "Move a disk to another storage",
   description: "Moves a VM disk (also while running) or a stopped container's volume to " +
     "another storage of the same node. delete_source: false (default) keeps the old volume " +
-    "as unusedN; true removes it after the copy." + COMMON,
+    "as unusedN; true removes it after the copy.",
   toolset: "provisioning",
   privileges: ["VM.Config.Disk"],
   enabledWhen: optIn("provisioning"),

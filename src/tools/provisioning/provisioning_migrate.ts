@@ -23,7 +23,6 @@ import { guestLabel } from "../../safety/target.ts";
 import { checkProtectionFlag } from "../../safety/policy.ts";
 import { loadStorages, nodeCheck, storageCheck } from "../../provision/cluster.ts";
 import {
-  COMMON,
   CONFIRM,
   guestTarget,
   mutating,
@@ -40,7 +39,7 @@ export const migrateGuest = defineTool({
   description: "Moves a guest to another node. A running VM migrates online (keeps running; " +
     "its disks on local storage are copied along), a running container in restart mode (it " +
     "is stopped, moved and started again: short downtime), a stopped guest offline. The " +
-    "target node must be online and have the guest's storages." + COMMON + CONFIRM,
+    "target node must be online and have the guest's storages." + CONFIRM,
   toolset: "provisioning",
   privileges: ["VM.Migrate"],
   enabledWhen: optIn("provisioning"),
@@ -111,7 +110,7 @@ export const deleteGuest = defineTool({
     "running guests (stop them first), protected guests and guests with PVE's protection " +
     "flag. purge: true also removes it from backup jobs, replication and HA; " +
     "destroy_unreferenced_disks: true also deletes disks on storages that carry its VMID but " +
-    "are not in its config." + COMMON + CONFIRM,
+    "are not in its config." + CONFIRM,
   toolset: "provisioning",
   privileges: ["VM.Allocate"],
   enabledWhen: optIn("provisioning"),
