@@ -39,6 +39,8 @@ export interface SurfaceOptions {
   clients: number;
   /** Listing calls before the second RSS reading. */
   calls: number;
+  /** Quiet time after the last call before the second reading (ms): memory kept, not the peak. */
+  settleMs: number;
   nodes: number;
   guests: number;
 }
@@ -47,6 +49,7 @@ export const DEFAULT_SURFACE: SurfaceOptions = {
   runs: 7,
   clients: 15,
   calls: 30,
+  settleMs: 1000,
   nodes: 32,
   guests: 10_000,
 };
@@ -65,6 +68,9 @@ export interface ServerFigures {
   cpuMs: number;
   idleRssKb: number;
   idleHwmKb: number;
+  /** VmRSS as the last listing's answer arrives. */
+  lastAnswerRssKb: number;
+  /** VmRSS `settleMs` after the last answer. */
   afterRssKb: number;
   afterHwmKb: number;
   /** Median over runs of after/idle VmRSS. */
@@ -100,6 +106,7 @@ interface Run {
   list: number;
   cpu: number;
   idle: { rss: number; hwm: number };
+  lastAnswer: { rss: number; hwm: number };
   after: { rss: number; hwm: number };
   startRequests: number;
   listing: string;
@@ -108,22 +115,27 @@ interface Run {
   listJson: string;
 }
 
-async function runOnce(s: Server, sim: Simulator, calls: number): Promise<Run> {
+async function runOnce(s: Server, sim: Simulator, o: SurfaceOptions): Promise<Run> {
   const start = await coldStart(s.spec, sim);
   const srv = start.srv;
   try {
-    const plan = s.load ? listingCalls(srv.tools, calls) : [];
+    const plan = s.load ? listingCalls(srv.tools, o.calls) : [];
     const errors: string[] = [];
     for (const c of plan) {
       const r = await srv.client.callTool({ name: c.name, arguments: c.args }) as CallToolResult;
       if (r.isError) errors.push(`${c.name}: ${JSON.stringify(r.content).slice(0, 120)}`);
     }
-    const after = plan.length ? memoryKb(srv.pid) : { rss: NaN, hwm: NaN };
+    const none = { rss: NaN, hwm: NaN };
+    const lastAnswer = plan.length ? memoryKb(srv.pid) : none;
+    // What a server keeps between a model's turns, not the peak inside the last call.
+    if (plan.length) await new Promise((r) => setTimeout(r, o.settleMs));
+    const after = plan.length ? memoryKb(srv.pid) : none;
     return {
       init: start.initMs,
       list: start.listMs,
       cpu: start.cpuMs,
       idle: start.idle,
+      lastAnswer,
       after,
       startRequests: start.startRequests,
       listing: s.load ? describeCalls(plan) || "no listing tool found" : "-",
@@ -147,6 +159,7 @@ function summarise(s: Server, runs: Run[], toolsets: Map<string, string>): Serve
     cpuMs: med(runs.map((r) => r.cpu)),
     idleRssKb: med(runs.map((r) => r.idle.rss)),
     idleHwmKb: med(runs.map((r) => r.idle.hwm)),
+    lastAnswerRssKb: med(runs.map((r) => r.lastAnswer.rss)),
     afterRssKb: med(runs.map((r) => r.after.rss)),
     afterHwmKb: med(runs.map((r) => r.after.hwm)),
     afterOverIdle: med(runs.map((r) => r.after.rss / r.idle.rss)),
@@ -252,7 +265,7 @@ export async function measureSurface(
       // Rotated order: no server always follows the heavy listing load of another.
       for (const s of servers.map((_, k) => servers[(k + i) % servers.length])) {
         try {
-          runs.get(s.key)!.push(await runOnce(s, sim, opts.calls));
+          runs.get(s.key)!.push(await runOnce(s, sim, opts));
         } catch (e) {
           failures.set(s.key, e instanceof Error ? e.message : String(e));
           // A server that never started is dropped; one that failed later keeps its runs.
@@ -294,6 +307,7 @@ function emptyFigures(label: string): ServerFigures {
     cpuMs: NaN,
     idleRssKb: NaN,
     idleHwmKb: NaN,
+    lastAnswerRssKb: NaN,
     afterRssKb: NaN,
     afterHwmKb: NaN,
     afterOverIdle: NaN,

@@ -92,8 +92,9 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
       "CPU ms to it",
       "idle RSS MiB",
       "idle HWM MiB",
-      `RSS after ${o.calls} listings MiB`,
-      "HWM after MiB",
+      `RSS at the ${o.calls}th listing's answer MiB`,
+      `RSS ${o.settleMs / 1000} s later MiB`,
+      "HWM MiB",
       "after/idle RSS",
     ],
     rows(r, (f) => [
@@ -102,10 +103,11 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
       f.cpuMs,
       f.idleRssKb,
       f.idleHwmKb,
+      f.lastAnswerRssKb,
       f.afterRssKb,
       f.afterHwmKb,
       f.afterOverIdle,
-    ], [ms, ms, ms, mib, mib, mib, mib, (v) => (Number.isFinite(v) ? v.toFixed(2) : "-")]),
+    ], [ms, ms, ms, mib, mib, mib, mib, mib, (v) => (Number.isFinite(v) ? v.toFixed(2) : "-")]),
   ));
   say();
   say(
@@ -113,7 +115,8 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
       "latency); same generated config file for ours and the previous release, same `start` " +
       "task flags for all three. CPU = the server's user + system time from /proc (10 ms ticks), " +
       "which machine load disturbs far less than wall time. Idle = VmRSS/VmHWM right after the " +
-      "first tools/list. " +
+      "first tools/list; after = VmRSS " + `${o.settleMs} ms after the last listing's answer ` +
+      "(what a server keeps between a model's turns; the HWM column is the peak). " +
       `Listing calls: ours ${ours?.listing ?? "-"}; previous ${previous?.listing ?? "-"}; ` +
       "the minimal server has no PVE tools (-). The after/idle column is the median of per-run " +
       "ratios. PVE requests from spawn to the first tools/list answer: " +

@@ -21,13 +21,13 @@
  */
 
 import type { ClusterConfig, Config, ConfigSchema } from "./schema.ts";
-import type { z } from "zod/v4";
+import type { Infer } from "./spec.ts";
 
 /** Name of the one cluster of a single-cluster configuration. */
 export const SINGLE_CLUSTER_NAME = "default";
 
 /** Turns a schema-valid document into the normal form (see the module doc). */
-export function normalizeClusters(parsed: z.infer<typeof ConfigSchema>): Config {
+export function normalizeClusters(parsed: Infer<typeof ConfigSchema>): Config {
   const { proxmox, auth, clusters, default_cluster, ...rest } = parsed;
   if (!clusters) {
     // The schema's refinement guarantees both are present without `clusters`.

@@ -1,6 +1,6 @@
 /**
- * Turning zod issues into one clear line per problem: the key path, the value
- * (never for a secret), and what to do.
+ * Turning validation issues (spec.ts) into one clear line per problem: the key
+ * path, the value (never for a secret), and what to do.
  *
  * @example
  * ```ts
@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { z } from "zod/v4";
+import { type Issue, keysAt, type Spec } from "./spec.ts";
 import { collectSecrets, isSecretPath, SECRET_PATHS } from "./secrets.ts";
 import { Redactor } from "../log.ts";
 
@@ -84,26 +84,6 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  // deno-lint-ignore no-explicit-any
-  let s: any = schema;
-  while (s?._zod?.def?.innerType || s?._zod?.def?.out) s = s._zod.def.innerType ?? s._zod.def.out;
-  return s;
-}
-
-function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
-  // deno-lint-ignore no-explicit-any
-  let s: any = unwrap(schema);
-  for (const k of path) {
-    const shape = s?._zod?.def?.shape;
-    if (shape && typeof k === "string" && shape[k]) s = unwrap(shape[k]);
-    else if (s?._zod?.def?.valueType) s = unwrap(s._zod.def.valueType);
-    else if (s?._zod?.def?.element) s = unwrap(s._zod.def.element);
-    else return [];
-  }
-  return Object.keys(s?._zod?.def?.shape ?? {});
-}
-
 function maskAt(doc: unknown, keys: string[]) {
   let cur = doc as Record<string, unknown>;
   for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
@@ -133,11 +113,11 @@ function show(path: string, value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** One readable problem per zod issue. */
+/** One readable problem per issue (per unknown key); `schema` names the keys known there. */
 export function describeIssues(
-  issues: readonly z.core.$ZodIssue[],
+  issues: readonly Issue[],
   doc: unknown,
-  schema: z.ZodType,
+  schema: Spec,
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   // A secret pasted into another setting too (the token as proxmox.host) is still a secret.
@@ -148,7 +128,7 @@ export function describeIssues(
     const base = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       const known = keysAt(schema, issue.path);
-      for (const key of issue.keys) {
+      for (const key of issue.keys ?? []) {
         const hint = closest(key, known);
         out.push({
           path: base ? `${base}.${key}` : key,

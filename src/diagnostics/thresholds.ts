@@ -13,19 +13,13 @@
  * @module
  */
 
-import { z } from "zod/v4";
+import { type Infer, num as numberIn, strictObject, withDefault } from "../config/spec.ts";
 
-// Self-contained number parsing: importing config/schema.ts here would create an import cycle.
-const num = (min: number, max: number, def: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && v.trim() !== "" && !isNaN(Number(v)) ? Number(v) : v),
-    z.number({ error: `expected a number from ${min} to ${max}` })
-      .min(min, { error: `must be at least ${min}` })
-      .max(max, { error: `must be at most ${max}` }),
-  ).default(def);
+/** A number (or numeric string) from min to max, `def` when absent. */
+const num = (min: number, max: number, def: number) => withDefault(numberIn(min, max), def);
 
 /** The `diagnostics` config section. */
-export const DiagnosticsSchema = z.strictObject({
+export const DiagnosticsSchema = strictObject({
   node_cpu_warning_pct: num(1, 100, 85),
   node_cpu_critical_pct: num(1, 100, 95),
   node_memory_warning_pct: num(1, 100, 85),
@@ -58,7 +52,7 @@ export const DiagnosticsSchema = z.strictObject({
 });
 
 /** Validated thresholds. */
-export type Thresholds = z.infer<typeof DiagnosticsSchema>;
+export type Thresholds = Infer<typeof DiagnosticsSchema>;
 
 /** The defaults, for callers without a config section. */
 export const DEFAULT_THRESHOLDS: Thresholds = DiagnosticsSchema.parse({});

@@ -16,8 +16,7 @@
  */
 
 import type { McpServer } from "./sdk.ts";
-import { DASHBOARD_URI } from "../tools/dashboard/show_cluster.ts";
-import { DASHBOARD_HTML } from "../tools/dashboard/view/page.gen.ts";
+import { DASHBOARD_URI } from "../tools/dashboard/uri.ts";
 
 /** MIME type of an MCP App document (ext-apps' RESOURCE_MIME_TYPE). */
 export const APP_MIME_TYPE = "text/html;profile=mcp-app";
@@ -35,11 +34,12 @@ export function registerApps(server: McpServer): void {
     description: "Interactive view of show_cluster's result (MCP Apps hosts render it).",
     mimeType: APP_MIME_TYPE,
     _meta: { ui: DASHBOARD_UI_META },
-  }, (uri: URL) => ({
+  }, async (uri: URL) => ({
     contents: [{
       uri: uri.href,
       mimeType: APP_MIME_TYPE,
-      text: DASHBOARD_HTML,
+      // 17 KB of page, read once per host: not part of start-up.
+      text: (await import("../tools/dashboard/view/page.gen.ts")).DASHBOARD_HTML,
       _meta: { ui: DASHBOARD_UI_META },
     }],
   }));

@@ -11,6 +11,9 @@
  * @module
  */
 
+import type { ToolContext } from "../core/context.ts";
+import { clusterNames, isMultiCluster } from "../config/clusters.ts";
+
 /** The instructions text. */
 export const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cluster_status or " +
   "get_nodes; get_vms lists VMs and containers cluster-wide in one call (filters, sort with " +
@@ -29,3 +32,11 @@ export const INSTRUCTIONS = "Tools for one Proxmox VE cluster. Start with get_cl
   "directly, and must reflect the user's explicit agreement; safety_snapshot: true takes a " +
   "snapshot first (default: the server's safety.snapshot_before). Protected or locked guests " +
   "are refused with the reason.";
+
+/** A sentence for the server instructions naming the clusters ("" with one cluster). */
+export function clusterNote(ctx: ToolContext): string {
+  if (!isMultiCluster(ctx.config)) return "";
+  return ` Several clusters are configured (${clusterNames(ctx.config).join(", ")}): every tool ` +
+    `takes an optional cluster argument (default ${ctx.config.default_cluster}) and results ` +
+    "name the cluster that answered.";
+}

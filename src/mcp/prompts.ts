@@ -25,6 +25,10 @@ const nodeArg = z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/
   message: "must be a node name as get_nodes lists it",
 });
 
+// Built once: an HTTP server in stateless mode builds its MCP instance per request.
+const MAINTENANCE_ARGS = z.object({ vmid: vmidArg, node: nodeArg.optional() });
+const INVESTIGATE_ARGS = z.object({ vmid: vmidArg, node: nodeArg });
+
 const user = (text: string) => ({
   messages: [{ role: "user" as const, content: { type: "text" as const, text } }],
 });
@@ -73,12 +77,12 @@ export function registerPrompts(server: McpServer): void {
   server.registerPrompt("prepare-maintenance", {
     title: "Prepare a guest for maintenance",
     description: "Checks locks, backups, HA and load of one guest and proposes a safe plan.",
-    argsSchema: z.object({ vmid: vmidArg, node: nodeArg.optional() }),
+    argsSchema: MAINTENANCE_ARGS,
   }, ({ vmid, node }) => user(PROMPTS.maintenance(vmid, node)));
   server.registerPrompt("investigate-vm", {
     title: "Investigate a guest",
     description: "Diagnosis, metrics of guest and host, addresses and firewall of one guest.",
-    argsSchema: z.object({ vmid: vmidArg, node: nodeArg }),
+    argsSchema: INVESTIGATE_ARGS,
   }, ({ vmid, node }) => user(PROMPTS.investigate(vmid, node)));
   server.registerPrompt("security-review", {
     title: "Security review",

@@ -31,7 +31,6 @@ import { contextFor } from "../clusters.ts";
 import { parseKey, Sealer } from "../crypto/seal.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";
 import { type McpRequestContext, McpServer } from "./sdk.ts";
-import { clusterNote } from "../tools/cluster_scope.ts";
 import { watchersOf } from "./tool_visibility.ts";
 import type { ToolSide } from "./tool_layer.ts";
 import { Confirmation } from "./confirmation.ts";
@@ -40,7 +39,8 @@ import { TaskIds } from "./tasks/ids.ts";
 import { installTasks, type TaskKind } from "./tasks/protocol.ts";
 import { registerPrompts, registerResources } from "./prompts.ts";
 import { registerApps } from "./apps.ts";
-import { INSTRUCTIONS } from "./instructions.ts";
+import { clusterNote, INSTRUCTIONS } from "./instructions.ts";
+import { MemoryReducer } from "../platform/memory_reducer.ts";
 import {
   APPS_EXTENSION,
   declaresExtension,
@@ -96,6 +96,8 @@ export class McpService {
   readonly #warm = new Set<ToolSide>();
   readonly #live = new Set<McpServer>();
   readonly #listeners = new Set<() => void>();
+  /** Collects once tool calls stop after ones that grew the heap (src/platform/memory_reducer.ts). */
+  readonly memory = new MemoryReducer();
 
   private constructor(
     readonly ctx: ToolContext,
@@ -198,18 +200,24 @@ export class McpService {
       return { tools: catalog.list(vis.hidden, vis.notes, appHost) as never };
     });
     server.server.setRequestHandler("tools/call", async (req, sctx) => {
-      const tools = await this.#toolLayer();
-      const deps = {
-        ctx,
-        catalog: (ctx === this.ctx ? tools.full : tools.readOnly).catalog,
-        principal: p,
-        confirmation: this.confirmation,
-        ids: this.ids,
-        pveKind: await loadPve(),
-        server,
-        legacyCanAsk: mode.legacyCanAsk,
-      };
-      return await tools.callTool(deps, req.params, sctx) as never;
+      // A 10,000-guest listing leaves ~20 MB behind: given back once calls stop.
+      const end = this.memory.begin();
+      try {
+        const tools = await this.#toolLayer();
+        const deps = {
+          ctx,
+          catalog: (ctx === this.ctx ? tools.full : tools.readOnly).catalog,
+          principal: p,
+          confirmation: this.confirmation,
+          ids: this.ids,
+          pveKind: await loadPve(),
+          server,
+          legacyCanAsk: mode.legacyCanAsk,
+        };
+        return await tools.callTool(deps, req.params, sctx) as never;
+      } finally {
+        end();
+      }
     });
     registerPrompts(server);
     registerResources(server, ctx);

@@ -14,7 +14,8 @@
  * @module
  */
 
-import { endpoint, type HttpMethod } from "./endpoints.ts";
+import type { HttpMethod } from "./endpoints.ts";
+import { lookupEndpoint } from "./endpoints_lazy.ts";
 import { PveError } from "./errors.ts";
 import { parseAnswer, transportError } from "./answer.ts";
 import { checkPathParam } from "./params.ts";
@@ -285,7 +286,7 @@ export class PveClient {
     }
   }
 
-  #send<T>(
+  async #send<T>(
     method: HttpMethod,
     template: string,
     path: string,
@@ -294,8 +295,9 @@ export class PveClient {
     opts: CallOptions,
     onBody?: (text: string) => void,
   ): Promise<T> {
-    endpoint(method, template); // an endpoint outside the schema table is a bug: fail loudly
-    return this.#gate.run(async () => {
+    // An endpoint outside the schema table is a bug: fail loudly.
+    await lookupEndpoint(method, template);
+    return await this.#gate.run(async () => {
       this.stats.requests++;
       const url = `${this.#opts.baseUrl}/api2/json${path}${query ? `?${query}` : ""}`;
       const timeoutMs = opts.timeoutMs ?? this.#opts.timeoutMs;

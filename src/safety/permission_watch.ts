@@ -20,7 +20,7 @@
  */
 
 import type { HttpMethod } from "../proxmox/endpoints.ts";
-import { endpoint } from "../proxmox/endpoints.ts";
+import { lookupEndpoint } from "../proxmox/endpoints_lazy.ts";
 import type { Params, PveClient, RequestGuard } from "../proxmox/client.ts";
 import { PveError } from "../proxmox/errors.ts";
 import type { Logger } from "../log.ts";
@@ -81,7 +81,7 @@ export class PermissionWatcher implements RequestGuard {
   /** RequestGuard: refuse a call whose schema privilege check fails against the snapshot. */
   async precheck(method: HttpMethod, template: string, params: Params) {
     if (!this.#snapshot) return undefined; // nothing known yet: let PVE decide
-    const check = endpoint(method, template).permissions?.check;
+    const check = (await lookupEndpoint(method, template)).permissions?.check;
     if (!check) return undefined;
     let missing = this.#snapshot.missing(check, params);
     if (missing && this.ageMs >= RECHECK_AFTER_MS) {

@@ -134,11 +134,3 @@ export async function inCluster(
   }
   return stamp(await run(rest, target), planFor(tool), name);
 }
-
-/** A sentence for the server instructions naming the clusters ("" with one cluster). */
-export function clusterNote(ctx: ToolContext): string {
-  if (!isMultiCluster(ctx.config)) return "";
-  return ` Several clusters are configured (${clusterNames(ctx.config).join(", ")}): every tool ` +
-    `takes an optional cluster argument (default ${ctx.config.default_cluster}) and results ` +
-    "name the cluster that answered.";
-}

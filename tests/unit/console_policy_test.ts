@@ -123,7 +123,7 @@ Deno.test("policy: programs outside the allowlist, and paths outside system dirs
 Deno.test("config: allow entries must name programs with a grammar; arg_rules stays on", () => {
   for (const entry of ["nmap", "/opt/tools/*", "C:\\tools\\x.exe", "python*"]) {
     const e = assertThrows(() => defaults({ allow: ["uptime", entry] }), Error);
-    assertStringIncludes(e.message, JSON.stringify(entry).slice(1, -1));
+    assertStringIncludes(e.message, `"${entry}"`);
     assertStringIncludes(e.message, entry.match(/[\\/]/) ? "names a path" : "has no grammar");
   }
   // Globs pick among the programs that have one.

@@ -41,7 +41,7 @@ async function staticGraph(roots: string[]): Promise<Set<string>> {
   return seen;
 }
 
-Deno.test("start-up graph: the serve path loads no tool, transport, writer or simulator", async () => {
+Deno.test("start-up graph: the serve path loads no tool, transport, writer, schema table or page", async () => {
   // main.ts imports setup.ts and serve.ts dynamically, in that order, before serving.
   const graph = await staticGraph(["src/main.ts", "src/cli/setup.ts", "src/cli/serve.ts"]);
   const local = [...graph].filter((s) => s.startsWith("file:")).map((s) =>
@@ -56,6 +56,9 @@ Deno.test("start-up graph: the serve path loads no tool, transport, writer or si
     /^src\/crypto\/(keys|secret)\.ts$/, // only for `enc:` secrets
     /^src\/(simulator\/|demo\.ts)/, // demo mode only
     /^src\/mcp\/http\//, // --http only
+    /^src\/proxmox\/endpoints(_table)?\.ts$/, // the schema table, on the first request
+    /^src\/tools\/dashboard\/(view\/page\.gen|show_cluster|picture)\.ts$/, // on first read
+    /^src\/tools\/cluster_scope\.ts$/, // several-cluster shaping of the tool list
   ];
   assertEquals(local.filter((m) => forbidden.some((f) => f.test(m))), []);
   // The v1 SDK is for tests only; production never loads it.

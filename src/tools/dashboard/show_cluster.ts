@@ -16,8 +16,9 @@ import { defineTool, READ_ONLY } from "../../core/tool.ts";
 import { type Picture, pictureShape } from "./picture.ts";
 import { formatBytes, formatDuration } from "../../format/units.ts";
 
-/** The dashboard view's resource. */
-export const DASHBOARD_URI = "ui://proxmox/dashboard";
+import { DASHBOARD_URI } from "./uri.ts";
+
+export { DASHBOARD_URI };
 
 /** The summary a text-only host shows (and the model reads). */
 export function pictureText(p: Picture): string {
