@@ -54,8 +54,9 @@ type GcFunction = (opts?: { type: string; execution: string; flavor?: string }) 
 let gcFunction: Promise<GcFunction | undefined> | undefined;
 
 /**
- * V8's `gc` extension, switched on at run time on first use: a command-line V8 flag would
- * change the flag hash V8 stamps on its code cache, so every start would compile afresh.
+ * V8's `gc` extension, taken at run time on first use. As a command-line V8 flag it would change
+ * the flag hash V8 stamps on its code cache (measured: processes with and without it recompiled
+ * each other's modules); set and unset here around one new context, it does not (measured).
  */
 function exposedGc(): Promise<GcFunction | undefined> {
   return gcFunction ??= (async () => {
@@ -65,7 +66,11 @@ function exposedGc(): Promise<GcFunction | undefined> {
       const v8 = await import("node:v8");
       const vm = await import("node:vm");
       v8.setFlagsFromString("--expose-gc");
-      return vm.runInNewContext("gc") as GcFunction;
+      try {
+        return vm.runInNewContext("gc") as GcFunction;
+      } finally {
+        v8.setFlagsFromString("--no-expose-gc"); // no later context gets it
+      }
     } catch {
       return undefined; // a runtime without the extension: memory is then V8's own business
     }
