@@ -64,3 +64,15 @@ Deno.test("start-up graph: the serve path loads no tool, transport, writer, sche
   // The v1 SDK is for tests only; production never loads it.
   assertEquals([...graph].filter((s) => s.includes("@modelcontextprotocol/sdk")), []);
 });
+
+Deno.test("tool layer graph: the console's policy, grammars and agent client wait for the first command", async () => {
+  // The console is off by default: building the tool list must not load what runs a command.
+  const graph = await staticGraph(["src/mcp/tool_layer.ts"]);
+  const local = [...graph].filter((s) => s.startsWith("file:")).map((s) =>
+    s.slice(`file://${REPO_ROOT}/`.length)
+  );
+  assertEquals(local.includes("src/tools/console/console.ts"), true, "the graph was read");
+  const forbidden =
+    /^src\/(console\/(policy|agent|shell_check|grammar\/.*)|tools\/console\/console_run)\.ts$/;
+  assertEquals(local.filter((m) => forbidden.test(m)), []);
+});
