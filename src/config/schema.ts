@@ -37,12 +37,6 @@ import {
   withDefault,
 } from "./spec.ts";
 
-/** Accepts a number or a numeric string (from `${VAR}` substitution). */
-export const intFrom = int;
-
-/** Accepts a boolean or "true"/"false"/"1"/"0"/"yes"/"no"/"on"/"off". */
-export const boolFrom = bool;
-
 /** A non-empty string. */
 const text = () => str({ min: 1 });
 

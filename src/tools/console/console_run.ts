@@ -38,11 +38,6 @@ import { formatCommandResult } from "../../format/console.ts";
 import { consolePreflight } from "./console_plan.ts";
 import type { ConsoleOutput as Output } from "./console.ts";
 
-/** The policy from the configuration. */
-export function consolePolicy(config: Config): ConsolePolicy {
-  return config.console;
-}
-
 /** Refuses guests the `safety` section protects (no tool may change them). */
 function checkProtected(config: Config, guest: GuestTarget): void {
   const safety = (config as { safety?: { protected_vmids?: number[]; protected_tags?: string[] } })
@@ -78,7 +73,7 @@ export async function runConsoleCommand(
   ctx: ToolContext,
   extra?: ToolExtra,
 ): Promise<{ structured: Output; text: string }> {
-  const policy = consolePolicy(ctx.config);
+  const policy: ConsolePolicy = ctx.config.console;
   const started = performance.now();
   let argv: string[] | undefined;
   let os: GuestOs | null = null;

@@ -15,21 +15,13 @@
  */
 
 import type { Picture } from "../picture.ts";
+import type { ChartSeries as Series } from "../series.ts";
 import { type ToolResult, ViewBridge } from "./bridge.ts";
 import { bar, bytes, duration, h } from "./dom.ts";
 import { GuestList } from "./guests.ts";
 import { lineChart } from "./chart.ts";
 
 type Guest = Picture["guests"][number];
-type Series = {
-  t: number[];
-  cpu: (number | null)[];
-  mem: (number | null)[];
-  netin: (number | null)[];
-  netout: (number | null)[];
-  diskread: (number | null)[];
-  diskwrite: (number | null)[];
-};
 
 const bridge = new ViewBridge(globalThis.parent);
 const $ = (id: string) => document.getElementById(id)!;

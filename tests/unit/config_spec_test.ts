@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../../tests/support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 import {
   array,
   bool,
@@ -14,11 +14,11 @@ import {
   str,
   strictObject,
   withDefault,
-} from "./spec.ts";
-import { type Config, ConfigSchema, type LogLevel } from "./schema.ts";
-import { validateConfig } from "./load.ts";
-import { ConfigError } from "./errors.ts";
-import { DEFAULT_ALLOW, DEFAULT_DENY, DEFAULT_DENY_ARGS } from "../console/defaults.ts";
+} from "../../src/config/spec.ts";
+import { type Config, ConfigSchema, type LogLevel } from "../../src/config/schema.ts";
+import { validateConfig } from "../../src/config/load.ts";
+import { ConfigError } from "../../src/config/errors.ts";
+import { DEFAULT_ALLOW, DEFAULT_DENY, DEFAULT_DENY_ARGS } from "../../src/console/defaults.ts";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
   : false;
