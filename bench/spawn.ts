@@ -42,7 +42,11 @@ export interface ServerSpec {
 
 /** The current tree's server with the config file at `configPath`. */
 export function oursSpec(configPath: string, root = REPO_ROOT): ServerSpec {
-  return { cwd: root, args: ["run", ...startTaskFlags(), "src/main.ts", "--config", configPath] };
+  // Each tree with its own `start` task's flags: a release is measured as it was run.
+  return {
+    cwd: root,
+    args: ["run", ...startTaskFlags(root), "src/main.ts", "--config", configPath],
+  };
 }
 
 /** The one-tool reference server (bench/minimal_server.ts). */

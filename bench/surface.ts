@@ -1,7 +1,8 @@
 /**
  * `deno run -A bench/surface.ts`: the tool surface and process cost of
  * proxmox-mcp against the previous release (07d3b87, SDK v1) and a minimal
- * one-tool server, all in one run: cold start (spawn → initialize, → first
+ * one-tool server (and, for the process figures, this tree bundled: see
+ * bench/bundle.ts; `--no-bundle` leaves it out), all in one run: cold start (spawn → initialize, → first
  * tools/list), idle RSS, RSS after 30 listing calls on a 10,000-guest
  * simulated cluster, tools/list bytes (model-visible and whole, per toolset),
  * and what `listTools()` costs the v1 and v2 client libraries. Servers are
@@ -25,6 +26,7 @@ import { buildCluster, type Simulator, startSimulator } from "../src/simulator/m
 import { percentile } from "./stats.ts";
 import { memoryKb, minimalSpec, oursSpec, type ServerSpec, spawnSpec } from "./spawn.ts";
 import { previousRelease } from "./prev_release.ts";
+import { bundledTree } from "./bundle.ts";
 import { coldStart } from "./cold_start.ts";
 import { describeCalls, listingCalls } from "./listing_load.ts";
 import { CLIENT_LIBS, compileMs, listToolsMs, record, type Transcript } from "./client_cost.ts";
@@ -43,6 +45,8 @@ export interface SurfaceOptions {
   settleMs: number;
   nodes: number;
   guests: number;
+  /** Also measure this tree bundled (bench/bundle.ts): what Deno's per-module cost is worth. */
+  bundle: boolean;
 }
 
 export const DEFAULT_SURFACE: SurfaceOptions = {
@@ -52,11 +56,12 @@ export const DEFAULT_SURFACE: SurfaceOptions = {
   settleMs: 1000,
   nodes: 32,
   guests: 10_000,
+  bundle: true,
 };
 export const QUICK_SURFACE: SurfaceOptions = { ...DEFAULT_SURFACE, runs: 3, clients: 5 };
 
-/** The three servers; `ours` is the current tree. */
-export type ServerKey = "ours" | "previous" | "minimal";
+/** The servers; `ours` is the current tree, `bundled` the same tree bundled (not shipped). */
+export type ServerKey = "ours" | "bundled" | "previous" | "minimal";
 
 /** Medians of one server's figures (ms, KiB, bytes); NaN where not measured. */
 export interface ServerFigures {
@@ -87,6 +92,8 @@ export interface ServerFigures {
 export interface SurfaceResult {
   options: SurfaceOptions;
   previous: { commit?: string; skipped?: string };
+  /** Why the bundled tree was not measured, when it was not. */
+  bundleSkipped?: string;
   toolsetMapError?: string;
   /** 1-minute load average at the start and end, and the cores: absolute times depend on it. */
   load: { start: number; end: number; cores: number };
@@ -224,10 +231,12 @@ export async function measureSurface(
   progress: (s: string) => void = () => {},
 ): Promise<SurfaceResult> {
   const prev = await previousRelease();
+  const bundled = opts.bundle ? await bundledTree() : { skipped: "not asked for (--no-bundle)" };
   const { map: toolsets, error: toolsetMapError } = await toolsetMap();
   const result: SurfaceResult = {
     options: opts,
     previous: "skipped" in prev ? { skipped: prev.skipped } : { commit: prev.commit.slice(0, 7) },
+    bundleSkipped: "skipped" in bundled ? bundled.skipped : undefined,
     toolsetMapError,
     load: { start: loadAvg(), end: NaN, cores: navigator.hardwareConcurrency },
     servers: {},
@@ -244,6 +253,14 @@ export async function measureSurface(
     );
     let servers: Server[] = [
       { key: "ours", label: "proxmox-mcp (this tree)", spec: oursSpec(config), load: true },
+      ...("spec" in bundled
+        ? [{
+          key: "bundled" as const,
+          label: "this tree bundled (not shipped)",
+          spec: bundled.spec(config),
+          load: true,
+        }]
+        : []),
       ...("root" in prev
         ? [{
           key: "previous" as const,
@@ -281,11 +298,13 @@ export async function measureSurface(
       }
     }
     progress("surface: client-side listTools");
-    await clientCosts(servers, result.servers, opts.clients);
+    // The bundle lists exactly what this tree lists: no client-side figure of its own.
+    await clientCosts(servers.filter((s) => s.key !== "bundled"), result.servers, opts.clients);
   } finally {
     await sim.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     if ("release" in prev) await prev.release();
+    if ("release" in bundled) await bundled.release();
   }
   result.load.end = loadAvg();
   return result;
@@ -323,6 +342,7 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       quick: { type: "boolean", default: false },
+      "no-bundle": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       runs: { type: "string" },
       clients: { type: "string" },
@@ -331,6 +351,7 @@ if (import.meta.main) {
   const opts = { ...(values.quick ? QUICK_SURFACE : DEFAULT_SURFACE) };
   if (values.runs) opts.runs = positive("--runs", values.runs);
   if (values.clients) opts.clients = positive("--clients", values.clients);
+  if (values["no-bundle"]) opts.bundle = false;
   const r = await measureSurface(opts, (s) => console.error(s));
   if (values.json) console.log(JSON.stringify(r, null, 2));
   else printSurface(r, console.log);

@@ -26,6 +26,8 @@ export const TARGETS = {
 };
 
 const KEYS: ServerKey[] = ["ours", "previous", "minimal"];
+/** The process table also shows this tree bundled (bench/bundle.ts). */
+const PROCESS_KEYS: ServerKey[] = ["ours", "bundled", "previous", "minimal"];
 const mib = (kb: number) => (Number.isFinite(kb) ? (kb / 1024).toFixed(1) : "-");
 const num = (n: number | undefined) =>
   n !== undefined && Number.isFinite(n) ? n.toLocaleString("en") : "-";
@@ -42,9 +44,10 @@ function rows(
   r: SurfaceResult,
   cells: (f: ServerFigures) => (number | undefined)[],
   show: ((n: number) => string)[],
+  keys = KEYS,
 ): string[][] {
   // Only servers that ran at least once (a failed start leaves figures without bytes).
-  const present = KEYS.filter((k) => r.servers[k]?.bytes);
+  const present = keys.filter((k) => r.servers[k]?.bytes);
   const out = present.map((k) => {
     const f = r.servers[k]!;
     return [f.label, ...cells(f).map((v, i) => show[i](v ?? NaN))];
@@ -55,6 +58,12 @@ function rows(
     if (!ours || !other) continue;
     const a = cells(ours);
     out.push([`ours/${k}`, ...cells(other).map((b, i) => ratio(a[i], b))]);
+  }
+  const bundled = keys.includes("bundled") && r.servers.bundled?.bytes;
+  const previous = r.servers.previous?.bytes ? r.servers.previous : undefined;
+  if (bundled && previous) {
+    const a = cells(r.servers.bundled!);
+    out.push(["bundled/previous", ...cells(previous).map((b, i) => ratio(a[i], b))]);
   }
   return out;
 }
@@ -79,7 +88,8 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
       `the end, ${r.load.cores} cores: absolute times move with it, ratios much less.`,
   );
   if (r.previous.skipped) say(`previous release: skipped (${r.previous.skipped})`);
-  for (const k of KEYS) {
+  if (r.bundleSkipped) say(`this tree bundled: skipped (${r.bundleSkipped})`);
+  for (const k of PROCESS_KEYS) {
     const e = r.servers[k]?.error;
     if (e) say(`${r.servers[k]!.label}: ${e}`);
   }
@@ -107,24 +117,38 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
       f.afterRssKb,
       f.afterHwmKb,
       f.afterOverIdle,
-    ], [ms, ms, ms, mib, mib, mib, mib, mib, (v) => (Number.isFinite(v) ? v.toFixed(2) : "-")]),
+    ], [
+      ms,
+      ms,
+      ms,
+      mib,
+      mib,
+      mib,
+      mib,
+      mib,
+      (v) => (Number.isFinite(v) ? v.toFixed(2) : "-"),
+    ], PROCESS_KEYS),
   ));
   say();
   say(
     `Cluster: ${o.nodes} nodes, ${o.guests.toLocaleString("en")} guests (simulated, no added ` +
-      "latency); same generated config file for ours and the previous release, same `start` " +
-      "task flags for all three. CPU = the server's user + system time from /proc (10 ms ticks), " +
+      "latency); same generated config file for ours and the previous release; each tree runs " +
+      "with its own `start` task's flags (the previous release's have no V8 setting), the " +
+      "minimal server with ours. CPU = the server's user + system time from /proc (10 ms ticks), " +
       "which machine load disturbs far less than wall time. Idle = VmRSS/VmHWM right after the " +
       "first tools/list; after = VmRSS " + `${o.settleMs} ms after the last listing's answer ` +
       "(what a server keeps between a model's turns; the HWM column is the peak). " +
       `Listing calls: ours ${ours?.listing ?? "-"}; previous ${previous?.listing ?? "-"}; ` +
       "the minimal server has no PVE tools (-). The after/idle column is the median of per-run " +
-      "ratios. PVE requests from spawn to the first tools/list answer: " +
-      KEYS.filter((k) => k !== "minimal" && r.servers[k])
+      "ratios. Bundled = this tree through `deno bundle` (npm packages external), run with " +
+      "ours' flags: the same code in a few chunks instead of 47 local modules before " +
+      "`initialize`; a measurement of Deno's per-module cost, not what ships. " +
+      "PVE requests from spawn to the first tools/list answer: " +
+      PROCESS_KEYS.filter((k) => k !== "minimal" && r.servers[k])
         .map((k) => `${k} ${num(r.servers[k]!.startRequests)}`).join(", ") +
       ".",
   );
-  for (const k of KEYS) {
+  for (const k of PROCESS_KEYS) {
     for (const e of r.servers[k]?.callErrors ?? []) say(`Error from ${k}: ${e}`);
   }
   say();
@@ -221,6 +245,9 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
       `- (not a target: less sensitive to load) server CPU to first tools/list ours/previous ${
         ratio(ours?.cpuMs ?? NaN, previous?.cpuMs ?? NaN)
       }`,
+      `- (not a target: not what ships) cold start → initialize bundled/previous ${
+        ratio(r.servers.bundled?.initMs ?? NaN, previous?.initMs ?? NaN)
+      }, → first tools/list ${ratio(r.servers.bundled?.listMs ?? NaN, previous?.listMs ?? NaN)}`,
       check(
         "client-side listTools, v1 client",
         ours?.client.v1?.listTools,

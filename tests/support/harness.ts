@@ -23,9 +23,9 @@ const ROOT = new URL("../../", import.meta.url);
 /** Absolute path of the repository root. */
 export const REPO_ROOT = decodeURIComponent(ROOT.pathname).replace(/\/$/, "");
 
-/** The permission flags of the `start` task in deno.json (what users run). */
-export function startTaskFlags(): string[] {
-  const deno = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}/deno.json`));
+/** The flags of the `start` task in deno.json of the tree at `root` (what users run). */
+export function startTaskFlags(root = REPO_ROOT): string[] {
+  const deno = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`));
   const task: string = deno.tasks.start;
   const words = task.split(/\s+/);
   return words.slice(words.indexOf("run") + 1, words.indexOf("src/main.ts"));
