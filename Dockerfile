@@ -10,14 +10,17 @@
 ARG DENO_VERSION=2.9.6
 
 # ---- build: one self-contained binary (deno compile, same flags as `deno task compile`) ----
+# `tools` loads the commands and the tool layer, which the binary imports on first use.
 FROM denoland/deno:${DENO_VERSION} AS build
 WORKDIR /src
 COPY deno.json deno.lock ./
 COPY src ./src
+COPY scripts/compile.ts ./scripts/compile.ts
 RUN deno task compile \
  && mkdir -p /out \
  && cp dist/proxmox-mcp /out/proxmox-mcp \
- && /out/proxmox-mcp --version
+ && /out/proxmox-mcp --version \
+ && /out/proxmox-mcp tools > /dev/null
 
 # ---- runtime: glibc + CA certificates, no shell, no package manager, non-root ----
 FROM gcr.io/distroless/cc-debian12:nonroot

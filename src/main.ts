@@ -15,7 +15,8 @@ import { ConfigError } from "./config/errors.ts";
 import { VERSION } from "./version.ts";
 // Everything else is imported by the command that needs it: a stdio server answers `initialize`
 // before the tools, the PVE transport or the simulator are even loaded (bench/cold_start.ts).
-// Specifiers stay literal so `deno compile` includes them.
+// Specifiers stay literal: scripts/compile.ts finds them with `deno info` and has the binary
+// embed them (lazy dynamic imports are otherwise left out of `deno compile`).
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
