@@ -18,6 +18,7 @@ import { Client, StdioClientTransport } from "./sdk_client.ts";
 import type { CallToolResult } from "./sdk_client.ts";
 import type { SimToken, Simulator } from "../../src/simulator/mod.ts";
 import { DEMO_TOKEN } from "../../src/simulator/mod.ts";
+import { startFlags } from "../../scripts/compile.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** Absolute path of the repository root. */
@@ -25,10 +26,8 @@ export const REPO_ROOT = decodeURIComponent(ROOT.pathname).replace(/\/$/, "");
 
 /** The flags of the `start` task in deno.json of the tree at `root` (what users run). */
 export function startTaskFlags(root = REPO_ROOT): string[] {
-  const deno = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`));
-  const task: string = deno.tasks.start;
-  const words = task.split(/\s+/);
-  return words.slice(words.indexOf("run") + 1, words.indexOf("src/main.ts"));
+  // The same reading the compile tasks build the binary with.
+  return startFlags(root);
 }
 
 /** Environment a spawned Deno needs (the SDK passes only a minimal env otherwise). */
