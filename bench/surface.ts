@@ -2,9 +2,9 @@
  * `deno run -A bench/surface.ts`: the tool surface and process cost of
  * proxmox-mcp against the previous release (07d3b87, SDK v1) and a minimal
  * one-tool server (and, for the process figures, this tree bundled: see
- * bench/bundle.ts; `--no-bundle` leaves it out), all in one run: cold start (spawn → initialize, → first
- * tools/list), idle RSS, RSS after 30 listing calls on a 10,000-guest
- * simulated cluster, tools/list bytes (model-visible and whole, per toolset),
+ * bench/bundle.ts; `--no-bundle` leaves it out), all in one run: cold start
+ * (spawn → initialize, → first tools/list), idle RSS, RSS after 30 listing
+ * calls on a 10,000-guest simulated cluster, tools/list bytes (model-visible and whole, per toolset),
  * and what `listTools()` costs the v1 and v2 client libraries. Servers are
  * measured in alternating runs (medians); prints Markdown tables with ratios
  * and the issue's targets, or JSON with `--json`. Part of `deno task bench`.
@@ -231,7 +231,7 @@ export async function measureSurface(
   progress: (s: string) => void = () => {},
 ): Promise<SurfaceResult> {
   const prev = await previousRelease();
-  const bundled = opts.bundle ? await bundledTree() : { skipped: "not asked for (--no-bundle)" };
+  const bundled = opts.bundle ? await bundledTree() : { skipped: "--no-bundle" };
   const { map: toolsets, error: toolsetMapError } = await toolsetMap();
   const result: SurfaceResult = {
     options: opts,
