@@ -68,7 +68,18 @@ export interface CompileOptions {
 export async function compileArgs(opts: CompileOptions, root = ROOT): Promise<string[]> {
   const includes = (await dynamicImports(root)).flatMap((m) => ["--include", m]);
   const target = opts.target ? ["--target", opts.target] : [];
-  return ["compile", ...startFlags(root), ...includes, ...target, "--output", opts.output, ENTRY];
+  return [
+    "compile",
+    ...startFlags(root),
+    // The lockfile also holds the tests' packages (the v1 SDK, the conformance referee, …):
+    // only what the server's modules import goes into the binary.
+    "--exclude-unused-npm",
+    ...includes,
+    ...target,
+    "--output",
+    opts.output,
+    ENTRY,
+  ];
 }
 
 if (import.meta.main) {

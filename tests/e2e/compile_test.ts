@@ -1,8 +1,9 @@
 /**
  * The compile tasks build a binary that holds every module the server can
- * import. deno.json's `lazy-dynamic-imports` makes `deno compile` embed the
- * static graph only (8 modules: the binary stopped at its first dynamic
- * import), so scripts/compile.ts names each dynamic import as `--include`.
+ * import, and of the lockfile's npm packages only the ones it imports.
+ * deno.json's `lazy-dynamic-imports` makes `deno compile` embed the static
+ * graph only (8 modules: the binary stopped at its first dynamic import), so
+ * scripts/compile.ts names each dynamic import as `--include`.
  *
  * The runtime download `deno compile` needs cannot be made here: DENORT_BIN
  * points it at this Deno instead. That binary does not run the server, but
@@ -93,6 +94,7 @@ Deno.test({
         "--config",
         eager,
         ...startTaskFlags(),
+        "--exclude-unused-npm",
         "--output",
         `${dir}/eager`,
         "src/main.ts",
@@ -100,6 +102,11 @@ Deno.test({
       assert(task.includes("tool_layer.ts") || task.includes("mcp/*"), task);
       assert(task.includes("simulator"), "the demo's simulator is embedded");
       assertEquals(task, reference);
+      // npm: the server's own packages, none of the tests' (the lockfile holds both).
+      for (const want of ["server/*", "core/*", "zod/"]) assert(task.includes(want), want);
+      for (const unwanted of ["sdk/*", "client/*", "conformance", "@octokit", "express/"]) {
+        assert(!task.includes(unwanted), `${unwanted} is embedded:\n${task}`);
+      }
     } finally {
       await Deno.remove(eager).catch(() => {});
       await Deno.remove(dir, { recursive: true }).catch(() => {});
