@@ -58,7 +58,7 @@ function checkProtected(config: Config, guest: GuestTarget): void {
   }
 }
 
-/** Runs one command under the policy (see console.ts for the round trips and the audit). */
+/** Runs one command under the policy: checks, guest agent round trips, one audit record. */
 export async function runConsoleCommand(
   args: {
     node?: string;
@@ -117,7 +117,7 @@ export async function runConsoleCommand(
     }
     // Fail closed: a command (or its safety snapshot) that could not be recorded is not run.
     if (!args.dry_run) await ctx.audit.ready();
-    // Dry run (nothing sent) and safety snapshot: src/tools/console_plan.ts.
+    // Dry run (nothing sent) and safety snapshot: console_plan.ts.
     const pre = await consolePreflight(ctx, extra, guest, argv!, args);
     if (pre.answer) {
       await audit({ outcome: "dry-run", detail: { argv, os } });

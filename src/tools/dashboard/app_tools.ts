@@ -31,7 +31,7 @@ import { resolveGuest } from "../../safety/target.ts";
 import { snapname } from "../snapshots/snapshots.ts";
 import { type AppAction, delegateOf, offeredActions } from "./collect.ts";
 import { chartSeries } from "./series.ts";
-import { DASHBOARD_URI } from "./show_cluster.ts";
+import { DASHBOARD_URI } from "./uri.ts";
 
 const APP_ONLY = { ui: { resourceUri: DASHBOARD_URI, visibility: ["app"] } };
 

@@ -5,8 +5,8 @@
  *
  * @example
  * ```ts
- * import { DASHBOARD_URI, showCluster } from "./show_cluster.ts";
- * console.log(showCluster.name, DASHBOARD_URI); // show_cluster ui://proxmox/dashboard
+ * import { showCluster } from "./show_cluster.ts";
+ * console.log(showCluster.name, showCluster.meta?.ui); // show_cluster { resourceUri: "ui://proxmox/dashboard" }
  * ```
  *
  * @module
@@ -15,10 +15,7 @@
 import { defineTool, READ_ONLY } from "../../core/tool.ts";
 import { type Picture, pictureShape } from "./picture.ts";
 import { formatBytes, formatDuration } from "../../format/units.ts";
-
 import { DASHBOARD_URI } from "./uri.ts";
-
-export { DASHBOARD_URI };
 
 /** The summary a text-only host shows (and the model reads). */
 export function pictureText(p: Picture): string {
