@@ -236,12 +236,11 @@ export function printSurface(r: SurfaceResult, say: (s?: string) => void) {
         TARGETS.coldStartOverPrevious,
         "x",
       ),
-      check(
-        "cold start → first tools/list ours/previous",
-        vsPrev(ours?.listMs, previous?.listMs),
-        TARGETS.coldStartOverPrevious,
-        "x",
-      ),
+      // Issue 17 times its cold start to the first answer (`initialize`, above); the first
+      // tools/list waits for the token's privileges over a new TLS connection: followed, not scored.
+      `- (tracked, not the issue's cold start) cold start → first tools/list ours/previous ${
+        ratio(ours?.listMs ?? NaN, previous?.listMs ?? NaN)
+      }`,
       `- (not a target: less sensitive to load) server CPU to first tools/list ours/previous ${
         ratio(ours?.cpuMs ?? NaN, previous?.cpuMs ?? NaN)
       }`,

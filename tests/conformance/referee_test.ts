@@ -8,11 +8,10 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { childEnv, configFor } from "../support/harness.ts";
+import { configFor } from "../support/harness.ts";
+import { probeReferee, reportMissingReferee, runReferee } from "../support/referee.ts";
 import { startHttpProcess } from "../support/http_harness.ts";
 import { demoCluster, startSimulator } from "../../src/simulator/mod.ts";
-
-const REFEREE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 
 const MODERN = [
   "server-stateless",
@@ -36,9 +35,6 @@ const FIXTURE_CHECKS = new Set([
   "sep-2575-server-no-log-without-loglevel",
 ]);
 
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-
 interface Verdict {
   passed: number;
   total: number;
@@ -47,27 +43,15 @@ interface Verdict {
 }
 
 async function referee(url: string, scenario: string, spec: string): Promise<Verdict> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      REFEREE,
-      "server",
-      "--url",
-      url,
-      "--scenario",
-      scenario,
-      "--spec-version",
-      spec,
-    ],
-    env: childEnv({ NO_COLOR: "1" }),
-    clearEnv: true,
-    stdin: "null",
-    signal: AbortSignal.timeout(120_000),
-  }).output();
-  // The referee colours its output whatever NO_COLOR says.
-  const output = (new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr))
-    .replace(ANSI, "");
+  const { output } = await runReferee([
+    "server",
+    "--url",
+    url,
+    "--scenario",
+    scenario,
+    "--spec-version",
+    spec,
+  ]);
   const m = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);
   assert(m, `no verdict from the referee for ${scenario}:\n${output.slice(-2000)}`);
   const failures = [
@@ -76,21 +60,9 @@ async function referee(url: string, scenario: string, spec: string): Promise<Ver
   return { passed: Number(m[1]), total: Number(m[2]), failures, output };
 }
 
-async function refereeAvailable(): Promise<boolean> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", REFEREE, "--version"],
-    env: childEnv(),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    signal: AbortSignal.timeout(120_000),
-  }).output().catch(() => undefined);
-  return out?.success ?? false;
-}
-
-const available = await refereeAvailable();
-if (!available) console.warn(`skipping the conformance referee: ${REFEREE} cannot be fetched`);
+const probe = await probeReferee();
+reportMissingReferee("the conformance referee", probe);
+const available = probe.ok;
 
 for (const stateless of [true, false]) {
   Deno.test({

@@ -8,8 +8,13 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
+import {
+  childDenoEnv,
+  probeReferee,
+  reportMissingReferee,
+  runReferee,
+} from "../support/referee.ts";
 
-const REFEREE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const FIXTURE = "tests/support/tasks_fixture_server.ts";
 /** Scored at this referee version (tasks-status-notifications is skipped, pending). */
@@ -25,49 +30,9 @@ const SCORED = [
   "tasks-mrtr-composition",
 ];
 
-const decoder = new TextDecoder();
-
-/** The few variables a child Deno needs (CA bundle, caches), and nothing else. */
-function childEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  const keep = [
-    "PATH",
-    "HOME",
-    "NODE_EXTRA_CA_CERTS",
-    "DENO_DIR",
-    "TMPDIR",
-    "HTTPS_PROXY",
-    "HTTP_PROXY",
-    "NO_PROXY",
-    "NPM_CONFIG_REGISTRY",
-  ];
-  for (const k of keep) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-/** Runs the referee; `--no-config --no-lock` keeps it off the project's deno.json/deno.lock. */
-async function runReferee(args: string[], timeoutMs = 120_000) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", "--no-lock", REFEREE, ...args],
-    env: childEnv({ NO_COLOR: "1" }),
-    clearEnv: true,
-    stdin: "null",
-    signal: AbortSignal.timeout(timeoutMs),
-  }).output();
-  return {
-    success: out.success,
-    output: decoder.decode(out.stdout) + decoder.decode(out.stderr),
-  };
-}
-
-/** The referee's tasks-* server scenarios, or undefined when it cannot be fetched. */
-async function listScenarios(): Promise<string[] | undefined> {
-  const r = await runReferee(["list"]).catch(() => undefined);
-  if (!r?.success) return undefined;
-  const server = r.output.split(/Client scenarios/)[0];
+/** The referee's tasks-* server scenarios, from the probe's `list` output. */
+function tasksScenarios(listing: string): string[] {
+  const server = listing.split(/Client scenarios/)[0];
   return [...server.matchAll(/^\s*-\s+(tasks-[a-z0-9-]+)/gm)].map((m) => m[1]);
 }
 
@@ -78,12 +43,9 @@ interface Verdict {
   output: string;
 }
 
-// deno-lint-ignore no-control-regex
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
-
 async function referee(url: string, scenario: string): Promise<Verdict> {
   const r = await runReferee(["server", "--url", url, "--scenario", scenario]);
-  const output = stripAnsi(r.output);
+  const output = r.output;
   // "Passed: 9/9, 0 failed, 0 warnings" (this version) or "✓ NAME: 9 passed, 0 failed".
   const a = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);
   if (a) return { passed: +a[1], total: +a[2], failed: +a[3], output };
@@ -97,7 +59,7 @@ async function startFixture() {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", FIXTURE, "0"],
     cwd: ROOT, // the project's deno.json (import map)
-    env: childEnv({ NO_COLOR: "1" }),
+    env: childDenoEnv({ NO_COLOR: "1" }),
     clearEnv: true,
     stdin: "null",
     stdout: "null",
@@ -139,8 +101,9 @@ async function startFixture() {
   return { url, close, log: () => log };
 }
 
-const scenarios = await listScenarios();
-if (!scenarios) console.warn(`skipping the tasks referee: ${REFEREE} cannot be fetched`);
+const probe = await probeReferee(["list"]);
+reportMissingReferee("the tasks referee", probe);
+const scenarios = probe.ok ? tasksScenarios(probe.output) : undefined;
 
 Deno.test({
   name: "conformance referee: tasks-* scenarios against the tasks module",
