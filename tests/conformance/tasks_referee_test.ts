@@ -44,8 +44,7 @@ interface Verdict {
 }
 
 async function referee(url: string, scenario: string): Promise<Verdict> {
-  const r = await runReferee(["server", "--url", url, "--scenario", scenario]);
-  const output = r.output;
+  const { output } = await runReferee(["server", "--url", url, "--scenario", scenario]);
   // "Passed: 9/9, 0 failed, 0 warnings" (this version) or "✓ NAME: 9 passed, 0 failed".
   const a = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);
   if (a) return { passed: +a[1], total: +a[2], failed: +a[3], output };

@@ -19,6 +19,9 @@ import type { CallToolResult } from "./sdk_client.ts";
 import type { SimToken, Simulator } from "../../src/simulator/mod.ts";
 import { DEMO_TOKEN } from "../../src/simulator/mod.ts";
 import { startFlags } from "../../scripts/compile.ts";
+import { childEnv } from "./child_env.ts";
+
+export { childEnv };
 
 const ROOT = new URL("../../", import.meta.url);
 /** Absolute path of the repository root. */
@@ -28,16 +31,6 @@ export const REPO_ROOT = decodeURIComponent(ROOT.pathname).replace(/\/$/, "");
 export function startTaskFlags(root = REPO_ROOT): string[] {
   // The same reading the compile tasks build the binary with.
   return startFlags(root);
-}
-
-/** Environment a spawned Deno needs (the SDK passes only a minimal env otherwise). */
-export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "NODE_EXTRA_CA_CERTS", "DENO_DIR", "TMPDIR", "NO_COLOR"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
-  }
-  return { ...env, ...extra };
 }
 
 /** A configuration document pointing at the simulator. */

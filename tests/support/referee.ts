@@ -18,6 +18,8 @@
  * @module
  */
 
+import { childEnv } from "./child_env.ts";
+
 /** The referee's npm specifier, pinned. */
 export const REFEREE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 
@@ -25,25 +27,20 @@ const decoder = new TextDecoder();
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
-/** The few variables a child Deno needs (CA bundle, caches, proxies, registry), nothing else. */
+/** What an npm fetch may need beyond the harness's child variables (proxies, a registry). */
+const NETWORK_VARS = ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "NPM_CONFIG_REGISTRY"];
+
+/**
+ * The harness's child environment plus {@linkcode NETWORK_VARS}: for the referee, which fetches
+ * from npm, and the fixture server beside it. The server under test gets no proxy variables.
+ */
 export function childDenoEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  const keep = [
-    "PATH",
-    "HOME",
-    "NODE_EXTRA_CA_CERTS",
-    "DENO_DIR",
-    "TMPDIR",
-    "HTTPS_PROXY",
-    "HTTP_PROXY",
-    "NO_PROXY",
-    "NPM_CONFIG_REGISTRY",
-  ];
-  for (const k of keep) {
+  const network: Record<string, string> = {};
+  for (const k of NETWORK_VARS) {
     const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
+    if (v !== undefined) network[k] = v;
   }
-  return { ...env, ...extra };
+  return childEnv({ ...network, ...extra });
 }
 
 /** One referee run: whether it exited 0, and stdout + stderr without colours. */
